@@ -1,0 +1,17 @@
+"""Published bounds on the number of linear regions, one registry entry per result.
+
+>>> from regionmath import Architecture, bounds
+>>> a = Architecture(2, (4, 4))
+>>> bounds.get("montufar2014-prop3").value(a)
+256
+
+See :mod:`regionmath.bounds.base` for the conventions every entry follows.
+"""
+
+from .base import (REGISTRY, AsymptoticForm, Bound, Source, all_bounds, applicable, get,
+                   k, L, n, n0, register, substitute, substitution, width_symbols)
+from . import relu  # noqa: F401  (registers the rectifier entries)
+from . import maxout  # noqa: F401  (registers the maxout entries)
+
+__all__ = ["REGISTRY", "AsymptoticForm", "Bound", "Source", "all_bounds", "applicable", "get",
+           "register", "substitute", "substitution", "width_symbols", "n0", "n", "L", "k"]

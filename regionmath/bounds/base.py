@@ -1,0 +1,201 @@
+"""The bound registry: one :class:`Bound` object per published result.
+
+A registry entry is the single source of a bound's value, sympy expression, asymptotic form,
+hypotheses and citation; tables, the command line and proofs/ read it and never restate a
+formula.
+
+Symbols
+-------
+``n0`` (input dimension), ``n_1, ..., n_L`` (widths; :func:`width_symbols`), ``n`` (a uniform
+width), ``L`` (depth), ``k`` (maxout rank): all positive integers.
+
+Conventions for an entry
+------------------------
+* ``hypotheses(arch)`` returns the violated conditions in words (empty: it applies);
+* ``value(arch)`` returns an exact int and raises :class:`~regionmath.errors.HypothesisError`
+  naming the violated conditions; an asymptotic-only result has ``has_value = False`` and
+  ``value`` raises as well;
+* ``expr(arch)`` is a sympy expression in the symbols of ``arch`` (``n0``, ``n_1..n_L``,
+  ``k``) with ``L = arch.L`` fixed; ``substitute(expr, arch).doit()`` equals ``value(arch)``;
+* ``asymptotic(var)`` describes the growth for uniform width ``n -> oo`` (``var="n"``) with
+  ``n0`` and ``L`` fixed, or ``L -> oo`` (``var="L"``) where the paper states it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import sympy as sp
+
+from ..architecture import Architecture
+from ..errors import HypothesisError, RegionmathError
+
+n0, n, L, k = sp.symbols("n0 n L k", positive=True, integer=True)
+
+
+def width_symbols(count: int) -> tuple:
+    """``(n_1, ..., n_count)`` as positive integer sympy symbols."""
+    return tuple(sp.Symbol(f"n_{i}", positive=True, integer=True) for i in range(1, count + 1))
+
+
+def substitution(arch: Architecture) -> dict:
+    """The map from the symbols of ``expr(arch)`` to the numbers of ``arch``."""
+    subs = {n0: arch.n0, k: arch.rank, L: arch.L}
+    subs.update(dict(zip(width_symbols(arch.L), arch.widths)))
+    return subs
+
+
+def substitute(expr: sp.Expr, arch: Architecture) -> sp.Expr:
+    return expr.subs(substitution(arch))
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a result comes from.
+
+    ``unsure`` is None when the statement and its number were read in the source, and
+    otherwise says what is not confirmed (shown wherever the bound is shown).
+    """
+
+    citation: str           # "Montúfar, Pascanu, Cho, Bengio 2014"
+    where: str              # "Theorem 4" / "Prop. 7" / "App. B, eq. (7)"
+    reference: str = ""     # full reference: venue, arXiv id
+    unsure: Optional[str] = None
+    note: str = ""          # what the toolkit changed or checked (typos, tightened hypotheses)
+
+    def __str__(self):
+        s = f"{self.citation}, {self.where}"
+        if self.unsure:
+            s += f" [unsure: {self.unsure}]"
+        return s
+
+
+@dataclass(frozen=True)
+class AsymptoticForm:
+    """Growth of a bound as ``variable -> oo``.
+
+    ``order`` is "Theta", "O" or "Omega" as the source states it; ``term`` is the leading
+    term. When ``constant`` is not None the toolkit claims ``value / term -> constant`` and
+    the tests check it; when it is None only the order is claimed (no published constant).
+    """
+
+    order: str
+    term: sp.Expr
+    variable: sp.Symbol
+    constant: Optional[sp.Expr] = None
+    fixed: tuple = ()       # symbols held fixed, e.g. (n0, L)
+    note: str = ""
+
+    def __str__(self):
+        s = f"{self.order}({sp.sstr(self.term)}) as {self.variable} -> oo"
+        if self.constant is not None:
+            s += f" (value/term -> {self.constant})"
+        return s
+
+    def latex(self):
+        return rf"\{self.order}\left({sp.latex(self.term)}\right)" if self.order != "O" else rf"O\left({sp.latex(self.term)}\right)"
+
+
+class Bound:
+    """A published bound on the number of linear regions.
+
+    Subclasses set the class attributes and override ``_hypotheses``, ``_value``, ``_expr``
+    and ``_asymptotic``; users call the public methods, which check the activation and the
+    hypotheses.
+    """
+
+    id: str = ""
+    kind: str = ""            # "upper" | "lower" | "exact"
+    activation: str = "relu"  # "relu" | "maxout"
+    source: Source = None
+    statement: str = ""       # the result in one sentence, as the toolkit states it
+    has_value: bool = True    # False for asymptotic-only results
+    needs_weights: bool = False  # True when value() needs more than an architecture
+
+    # -- to override -----------------------------------------------------------------
+    def _hypotheses(self, arch: Architecture) -> list:
+        return []
+
+    def _value(self, arch: Architecture, **extra) -> int:
+        raise NotImplementedError
+
+    def _expr(self, arch: Architecture) -> sp.Expr:
+        raise NotImplementedError
+
+    def _asymptotic(self, var) -> Optional[AsymptoticForm]:
+        return None
+
+    # -- public ----------------------------------------------------------------------
+    def hypotheses(self, arch: Architecture) -> list:
+        """Violated hypotheses of this result for ``arch``, in words (empty: it applies)."""
+        if arch.activation != self.activation:
+            return [f"it is a bound for {self.activation} networks, the architecture is {arch.activation}"]
+        return list(self._hypotheses(arch))
+
+    def applies(self, arch: Architecture) -> bool:
+        return not self.hypotheses(arch)
+
+    def check(self, arch: Architecture) -> None:
+        bad = self.hypotheses(arch)
+        if bad:
+            raise HypothesisError(self.id, bad)
+
+    def value(self, arch: Architecture, **extra) -> int:
+        """The exact bound (a Python int) for ``arch``."""
+        if not self.has_value:
+            raise RegionmathError(f"{self.id} is asymptotic only (no published constant): it has no exact value; "
+                                  "ask for its asymptotic form")
+        self.check(arch)
+        return int(self._value(arch, **extra))
+
+    def expr(self, arch: Architecture) -> sp.Expr:
+        """The bound as a sympy expression in ``n0``, ``n_1..n_L`` (and ``k``), ``L = arch.L``."""
+        if not self.has_value:
+            raise RegionmathError(f"{self.id} is asymptotic only: it has no exact expression")
+        return self._expr(arch)
+
+    def asymptotic(self, var="n") -> AsymptoticForm:
+        """Leading growth for uniform width ``n -> oo`` (``var="n"``) or depth ``L -> oo``."""
+        var = {"n": n, "L": L, n: n, L: L}.get(var)
+        if var is None:
+            raise RegionmathError("asymptotic variable must be 'n' (width) or 'L' (depth)")
+        form = self._asymptotic(var)
+        if form is None:
+            raise RegionmathError(f"{self.id} has no asymptotic form in {var} (the source states none)")
+        return form
+
+    def __repr__(self):
+        return f"<Bound {self.id}: {self.kind} ({self.activation}), {self.source}>"
+
+
+REGISTRY: dict = {}
+
+
+def register(cls):
+    """Class decorator: instantiate and add to :data:`REGISTRY` (ids are unique)."""
+    obj = cls()
+    if not obj.id or obj.id in REGISTRY:
+        raise ValueError(f"bad or duplicate bound id {obj.id!r}")
+    if obj.kind not in ("upper", "lower", "exact"):
+        raise ValueError(f"bound {obj.id}: kind must be upper, lower or exact")
+    REGISTRY[obj.id] = obj
+    return cls
+
+
+def get(bound_id: str) -> Bound:
+    """The registry entry ``bound_id``; an unknown id raises with the list of known ids."""
+    try:
+        return REGISTRY[bound_id]
+    except KeyError:
+        raise RegionmathError(f"unknown bound id {bound_id!r}; known ids: {', '.join(sorted(REGISTRY))}") from None
+
+
+def all_bounds(activation: Optional[str] = None) -> list:
+    return [b for b in REGISTRY.values() if activation is None or b.activation == activation]
+
+
+def applicable(arch: Architecture, with_value: bool = True) -> list:
+    """Entries whose hypotheses hold for ``arch`` (and that have a value, by default)."""
+    return [b for b in all_bounds(arch.activation)
+            if b.applies(arch) and (b.has_value or not with_value) and not b.needs_weights]

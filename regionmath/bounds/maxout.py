@@ -1,0 +1,1 @@
+"""Bounds for maxout networks of rank k."""

@@ -1,0 +1,122 @@
+"""Counting the linear (activation) regions of a concrete network.
+
+What is counted: the activation patterns whose set of inputs in the domain (a box) has a
+non-empty interior. Every counted region carries a witness point, and the count is
+``certified`` when every witness was checked in exact rational arithmetic
+(:mod:`regionmath.counting.certify`).
+
+``count_regions(network, method=...)`` dispatches to one function per algorithm:
+
+* ``"milp"``: Serra, Tjandraatmadja, Ramalingam 2018, Sec. 4: the MILP of the network with
+  SCIP's counting mode (:mod:`regionmath.counting.milp`);
+* ``"enumerate"``: exact depth-first enumeration with warm-started LPs
+  (:mod:`regionmath.counting.enumerate`);
+* ``"brute"``: every pattern tested by an LP (tiny networks only; a reference for tests).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+from ..errors import RegionmathError
+
+METHODS = ("auto", "milp", "enumerate", "brute")
+DEFINITIONS = ("interior", "serra2018")
+
+
+@dataclass
+class Region:
+    """One counted region: its flat pattern, a witness point, and whether it was certified."""
+
+    pattern: tuple
+    witness: np.ndarray
+    certified: Optional[bool] = None
+
+
+@dataclass
+class CountResult:
+    """The outcome of a count.
+
+    ``complete`` is False when the count stopped early (time limit, interruption): ``count``
+    is then a lower bound. ``certified`` is True when every counted region's witness passed
+    the exact check.
+    """
+
+    count: int
+    method: str
+    complete: bool
+    seconds: float
+    regions: list = field(default_factory=list)
+    certified: Optional[bool] = None
+    definition: str = "interior"
+    info: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        d = {"count": str(self.count), "method": self.method, "complete": self.complete,
+             "seconds": round(self.seconds, 3), "certified": self.certified, "definition": self.definition}
+        d.update({k: v for k, v in self.info.items() if isinstance(v, (str, int, float, bool)) or v is None})
+        return d
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict())
+
+
+def count_regions(network, domain=None, method="auto", time_limit=None, definition="interior",
+                  certify=True, progress=None, **options) -> CountResult:
+    """Count the activation regions of ``network`` in ``domain`` (default: the network's box).
+
+    Parameters
+    ----------
+    network : Network
+    domain : (lo, hi) or None
+        A box; default ``network.box``.
+    method : {"auto", "milp", "enumerate", "brute"}
+    time_limit : float or None
+        Seconds; when reached the result has ``complete=False`` and the count found so far.
+    definition : {"interior", "serra2018"}
+        "interior" counts patterns whose region has non-empty interior (the toolkit's
+        definition); "serra2018" counts what the MILP as printed in Serra et al. 2018 accepts
+        (active units strict, inactive units closed), which can include flat regions.
+    certify : bool
+        Check every witness in exact arithmetic.
+    progress : callable or None
+        Called with a dict (``count``, ``seconds``, ...) now and then on long counts.
+    """
+    if method not in METHODS:
+        raise RegionmathError(f"unknown counting method {method!r}; allowed: {', '.join(METHODS)}")
+    if definition not in DEFINITIONS:
+        raise RegionmathError(f"unknown definition {definition!r}; allowed: {', '.join(DEFINITIONS)}")
+    if time_limit is not None and not time_limit > 0:
+        raise RegionmathError(f"time limit must be a positive number of seconds, got {time_limit!r}")
+    if domain is not None:
+        network = network.with_box(*domain)
+    if method == "auto":
+        method = _default_method(network, definition)
+    start = time.perf_counter()
+    if method == "milp":
+        from .milp import count_milp as fn
+    elif method == "enumerate":
+        from .enumerate import count_enumerate as fn
+    else:
+        from .brute import count_brute as fn
+    result = fn(network, time_limit=time_limit, definition=definition, progress=progress, **options)
+    if certify and definition == "interior":
+        from .certify import certify_regions
+        result.certified = certify_regions(network, result.regions) and len(result.regions) == result.count
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _default_method(network, definition):
+    if definition == "serra2018":
+        return "milp"
+    try:
+        from . import enumerate as _  # noqa: F401
+        return "enumerate"
+    except ImportError:
+        return "milp"

@@ -1,0 +1,369 @@
+"""Concrete piecewise-linear networks: weights, forward pass, activation patterns, files.
+
+A :class:`Network` holds the hidden layers ``W1, b1, ..., WL, bL`` (floats, and optionally the
+same weights as exact :class:`fractions.Fraction` arrays), the activation, the maxout rank, an
+optional linear output layer ``Wout, bout`` and its input domain, a box ``[lo, hi]``.
+
+A maxout layer of ``n`` units of rank ``k`` has ``W`` of shape ``(n*k, n_prev)``: unit ``j``
+owns rows ``j*k .. j*k+k-1`` and outputs the maximum of those ``k`` pre-activations.
+
+The activation pattern of an input (what regions are counted by) is, per layer, for relu the
+0/1 vector ``[z_i > 0]`` and for maxout the index of the maximal piece of each unit (the lowest
+index among ties). The region of a pattern is the set of inputs of the domain with that
+pattern; it is counted when it has non-empty interior.
+
+Examples
+--------
+>>> from fractions import Fraction as F
+>>> net = Network.from_exact([[[1], [-1]]], [[0, 0]], box=([-1], [1]))    # |x| = relu(x) + relu(-x)
+>>> net.widths, net.is_exact
+((2,), True)
+>>> [p.tolist() for p in net.pattern([0.5])]
+[[1, 0]]
+>>> A, c = net.region_affine([0.5]); A.tolist(), c.tolist()      # the last hidden layer near 0.5
+([[1.0], [0.0]], [0.0, 0.0])
+"""
+
+from __future__ import annotations
+
+import numbers
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from .architecture import Architecture
+from .errors import RegionmathError
+
+_INT64 = 2 ** 62
+
+
+def to_fraction(x) -> Fraction:
+    """An exact Fraction from an int, Fraction, sympy Rational, float (exactly) or "p/q" string."""
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, bool):
+        raise RegionmathError(f"not a number: {x!r}")
+    if isinstance(x, numbers.Integral):
+        return Fraction(int(x))
+    if isinstance(x, (float, np.floating)):
+        if not np.isfinite(x):
+            raise RegionmathError(f"weights must be finite numbers, got {x!r}")
+        return Fraction(float(x))
+    if isinstance(x, str):
+        try:
+            return Fraction(x.strip())
+        except (ValueError, ZeroDivisionError):
+            raise RegionmathError(f"not a rational number: {x!r} (use an integer, 'p/q' or a decimal)") from None
+    try:  # sympy Rational and friends
+        import sympy as sp
+        if isinstance(x, sp.Basic) and x.is_Rational:
+            return Fraction(int(x.p), int(x.q))
+    except ImportError:  # pragma: no cover
+        pass
+    raise RegionmathError(f"not a rational number: {x!r}")
+
+
+def fraction_array(a) -> np.ndarray:
+    """An object array of Fractions with the shape of ``a``."""
+    arr = np.array(a, dtype=object)
+    out = np.empty(arr.shape, dtype=object)
+    for idx in np.ndindex(arr.shape):
+        out[idx] = to_fraction(arr[idx])
+    return out
+
+
+def _float_array(a) -> np.ndarray:
+    return np.array([[float(v) for v in row] for row in a], dtype=float) if np.ndim(a) == 2 else np.array([float(v) for v in a], dtype=float)
+
+
+class Network:
+    """A fully connected ReLU or maxout network with a box input domain.
+
+    Parameters
+    ----------
+    weights, biases : lists of arrays
+        Hidden layers ``W_l`` of shape ``(rows_l, n_{l-1})`` and ``b_l`` of shape ``(rows_l,)``,
+        ``rows_l = n_l * rank``.
+    activation : {"relu", "maxout"}
+    rank : int
+    output : (Wout, bout) or None
+        A linear output layer (it does not split regions).
+    box : (lo, hi) or None
+        The input domain; default ``[-1, 1]^n0``.
+    exact : (weights_q, biases_q) or None
+        The same weights as Fraction object arrays (whose float images are ``weights``).
+    """
+
+    def __init__(self, weights, biases, activation="relu", rank=1, output=None, box=None, exact=None):
+        if activation not in ("relu", "maxout"):
+            raise RegionmathError(f"activation must be relu or maxout, got {activation!r}")
+        rank = int(rank)
+        if activation == "relu" and rank != 1:
+            raise RegionmathError(f"a relu network has rank 1, got {rank}")
+        if activation == "maxout" and rank < 2:
+            raise RegionmathError(f"a maxout network needs rank >= 2, got {rank}")
+        if len(weights) == 0 or len(weights) != len(biases):
+            raise RegionmathError(f"a network needs as many bias vectors as weight matrices and at least one layer "
+                                  f"(got {len(weights)} and {len(biases)})")
+        self.activation, self.rank = activation, rank
+        self.weights, self.biases = [], []
+        prev = None
+        for l, (W, b) in enumerate(zip(weights, biases), 1):
+            W = np.asarray(W, dtype=float)
+            b = np.asarray(b, dtype=float).reshape(-1)
+            if W.ndim != 2:
+                raise RegionmathError(f"W{l} must be a 2-D array, got shape {W.shape}")
+            if prev is not None and W.shape[1] != prev:
+                raise RegionmathError(f"W{l} has {W.shape[1]} columns but layer {l - 1} has {prev} units")
+            if b.shape[0] != W.shape[0]:
+                raise RegionmathError(f"b{l} has {b.shape[0]} entries but W{l} has {W.shape[0]} rows")
+            if W.shape[0] % rank:
+                raise RegionmathError(f"W{l} has {W.shape[0]} rows, not a multiple of the rank {rank}")
+            if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
+                raise RegionmathError(f"W{l} or b{l} holds NaN or infinite entries; weights must be finite")
+            self.weights.append(W)
+            self.biases.append(b)
+            prev = W.shape[0] // rank
+        self.output = None
+        if output is not None:
+            Wo, bo = np.asarray(output[0], dtype=float), np.asarray(output[1], dtype=float).reshape(-1)
+            if Wo.ndim != 2 or Wo.shape[1] != prev or bo.shape[0] != Wo.shape[0]:
+                raise RegionmathError(f"Wout must have shape (outputs, {prev}) and bout (outputs,), "
+                                      f"got {Wo.shape} and {bo.shape}")
+            if not (np.all(np.isfinite(Wo)) and np.all(np.isfinite(bo))):
+                raise RegionmathError("Wout or bout holds NaN or infinite entries; weights must be finite")
+            self.output = (Wo, bo)
+        d = self.n0
+        if box is None:
+            box = (-np.ones(d), np.ones(d))
+        lo = np.broadcast_to(np.asarray(box[0], dtype=float), (d,)).copy()
+        hi = np.broadcast_to(np.asarray(box[1], dtype=float), (d,)).copy()
+        if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))):
+            raise RegionmathError("the domain box must have finite bounds")
+        if np.any(lo >= hi):
+            raise RegionmathError("the domain box is empty or flat: every box_lo must be below box_hi")
+        self.box = (lo, hi)
+        self.exact_weights = self.exact_biases = None
+        if exact is not None:
+            Wq, bq = exact
+            if len(Wq) != len(self.weights) or len(bq) != len(self.biases):
+                raise RegionmathError("exact weights must have one matrix and one bias vector per layer")
+            self.exact_weights = [fraction_array(W) for W in Wq]
+            self.exact_biases = [fraction_array(b).reshape(-1) for b in bq]
+            for l, (W, Wf, b, bf) in enumerate(zip(self.exact_weights, self.weights, self.exact_biases, self.biases), 1):
+                if W.shape != Wf.shape or b.shape != bf.shape:
+                    raise RegionmathError(f"exact W{l}/b{l} shapes differ from the float weights")
+
+    # -- construction --------------------------------------------------------------------
+    @classmethod
+    def from_exact(cls, weights, biases, activation="relu", rank=1, output=None, box=None):
+        """A network from exact rational weights (ints, Fractions, 'p/q' strings, sympy Rationals)."""
+        Wq = [fraction_array(W) for W in weights]
+        bq = [fraction_array(b).reshape(-1) for b in biases]
+        Wf = [_float_array(W) for W in Wq]
+        bf = [_float_array(b) for b in bq]
+        if output is not None:
+            output = (_float_array(fraction_array(output[0])), _float_array(fraction_array(output[1]).reshape(-1)))
+        return cls(Wf, bf, activation, rank, output=output, box=box, exact=(Wq, bq))
+
+    # -- shape ---------------------------------------------------------------------------
+    @property
+    def n0(self) -> int:
+        return self.weights[0].shape[1]
+
+    @property
+    def widths(self) -> tuple:
+        return tuple(W.shape[0] // self.rank for W in self.weights)
+
+    @property
+    def L(self) -> int:
+        return len(self.weights)
+
+    @property
+    def N(self) -> int:
+        return sum(self.widths)
+
+    @property
+    def architecture(self) -> Architecture:
+        return Architecture(self.n0, self.widths, self.activation, self.rank)
+
+    @property
+    def is_exact(self) -> bool:
+        return self.exact_weights is not None
+
+    def with_box(self, lo, hi) -> "Network":
+        """The same network on another box domain."""
+        exact = (self.exact_weights, self.exact_biases) if self.is_exact else None
+        return Network(self.weights, self.biases, self.activation, self.rank, self.output, (lo, hi), exact)
+
+    # -- evaluation ----------------------------------------------------------------------
+    def _act(self, z):
+        if self.activation == "relu":
+            return np.maximum(z, 0.0)
+        return z.reshape(z.shape[:-1] + (-1, self.rank)).max(axis=-1)
+
+    def preactivations(self, x) -> list:
+        """Pre-activations ``z_l = W_l h_{l-1} + b_l`` of every hidden layer at ``x`` (or a batch)."""
+        h = np.asarray(x, dtype=float)
+        out = []
+        for W, b in zip(self.weights, self.biases):
+            z = h @ W.T + b
+            out.append(z)
+            h = self._act(z)
+        return out
+
+    def hidden(self, x) -> np.ndarray:
+        """The last hidden layer's activations at ``x`` (or a batch)."""
+        return self._act(self.preactivations(x)[-1])
+
+    def forward(self, x) -> np.ndarray:
+        """The network's output (the last hidden layer if there is no output layer)."""
+        h = self.hidden(x)
+        if self.output is not None:
+            h = h @ self.output[0].T + self.output[1]
+        return h
+
+    __call__ = forward
+
+    def pattern(self, x) -> list:
+        """Activation pattern at ``x``: per layer, relu 0/1 (``z > 0``), maxout argmax (lowest index)."""
+        zs = self.preactivations(x)
+        if self.activation == "relu":
+            return [(z > 0).astype(np.int8) for z in zs]
+        return [z.reshape(z.shape[:-1] + (-1, self.rank)).argmax(axis=-1).astype(np.int16) for z in zs]
+
+    def pattern_key(self, x) -> tuple:
+        """The pattern of a single input as one hashable tuple."""
+        return tuple(int(v) for p in self.pattern(x) for v in np.ravel(p))
+
+    def _selection(self, l, z):
+        """(rows, 0/1 mask or None) describing how layer l's outputs depend on its pre-activations."""
+        if self.activation == "relu":
+            return None, (z > 0).astype(float)
+        arg = z.reshape(-1, self.rank).argmax(axis=1)
+        return np.arange(arg.size) * self.rank + arg, None
+
+    def region_affine(self, x, layer=None):
+        """``(A, c)`` with ``h_layer(y) = A y + c`` on the region of ``x`` (default: last hidden layer).
+
+        The map of the network's output is ``Wout A, Wout c + bout``.
+        """
+        layer = self.L if layer is None else layer
+        A, c = np.eye(self.n0), np.zeros(self.n0)
+        x = np.asarray(x, dtype=float)
+        h = x
+        for l in range(layer):
+            W, b = self.weights[l], self.biases[l]
+            z = W @ h + b
+            Az, cz = W @ A, W @ c + b
+            rows, mask = self._selection(l, z)
+            if rows is None:
+                A, c = np.where(mask[:, None] > 0, Az, 0.0), np.where(mask > 0, cz, 0.0)
+            else:
+                A, c = Az[rows], cz[rows]
+            h = self._act(z)
+        return A, c
+
+    def unit_linear_map(self, x, layer, unit):
+        """Montúfar 2014 eq. (8): ``(w, b)`` with ``z(y) = w . y + b`` for the pre-activation of
+        ``unit`` (row, for maxout: the unit's maximal piece) of hidden ``layer`` (1-based) on
+        the region of ``x``."""
+        if not 1 <= layer <= self.L:
+            raise RegionmathError(f"layer must be between 1 and {self.L}, got {layer}")
+        A, c = self.region_affine(x, layer - 1)
+        W, b = self.weights[layer - 1], self.biases[layer - 1]
+        if self.activation == "maxout":
+            z = W @ (A @ np.asarray(x, float) + c) + b
+            unit = unit * self.rank + int(z[unit * self.rank:(unit + 1) * self.rank].argmax())
+        return W[unit] @ A, float(W[unit] @ c + b[unit])
+
+    # -- files ---------------------------------------------------------------------------
+    def save(self, path) -> None:
+        """Write the .npz format of DESIGN.md (exact weights as numerator/denominator arrays,
+        or as 'p/q' strings where an entry exceeds 64 bits)."""
+        arrays = {"activation": np.array(self.activation), "rank": np.array(self.rank),
+                  "box_lo": self.box[0], "box_hi": self.box[1]}
+        for l, (W, b) in enumerate(zip(self.weights, self.biases), 1):
+            arrays[f"W{l}"], arrays[f"b{l}"] = W, b
+        if self.output is not None:
+            arrays["Wout"], arrays["bout"] = self.output
+        if self.is_exact:
+            for l, (W, b) in enumerate(zip(self.exact_weights, self.exact_biases), 1):
+                for name, arr in ((f"W{l}", W), (f"b{l}", b)):
+                    flat = list(arr.ravel())
+                    if all(abs(q.numerator) < _INT64 and q.denominator < _INT64 for q in flat):
+                        arrays[name + "_num"] = np.array([q.numerator for q in flat], dtype=np.int64).reshape(arr.shape)
+                        arrays[name + "_den"] = np.array([q.denominator for q in flat], dtype=np.int64).reshape(arr.shape)
+                    else:
+                        arrays[name + "_q"] = np.array([str(q) for q in flat]).reshape(arr.shape)
+        path = Path(path)
+        tmp = path.with_name(path.name + ".part.npz")
+        np.savez(tmp, **arrays)
+        tmp.replace(path)  # no partial output file
+
+    @classmethod
+    def load(cls, path) -> "Network":
+        """Read a network file; a bad file raises RegionmathError with one line."""
+        path = Path(path)
+        if not path.is_file():
+            raise RegionmathError(f"no network file at {path}")
+        try:
+            data = np.load(path, allow_pickle=False)
+            files = set(data.files)
+        except Exception as e:  # noqa: BLE001 - any unreadable file is bad input
+            raise RegionmathError(f"{path} is not a readable .npz network file ({type(e).__name__})") from None
+        try:
+            layers = 0
+            while f"W{layers + 1}" in files:
+                layers += 1
+            if layers == 0:
+                raise RegionmathError(f"{path} has no W1 array; a network file holds W1, b1, ..., WL, bL")
+            for l in range(1, layers + 1):
+                if f"b{l}" not in files:
+                    raise RegionmathError(f"{path} has W{l} but no b{l}")
+            activation = str(data["activation"]) if "activation" in files else "relu"
+            rank = int(data["rank"]) if "rank" in files else 1
+            weights = [data[f"W{l}"] for l in range(1, layers + 1)]
+            biases = [data[f"b{l}"] for l in range(1, layers + 1)]
+            for name, arr in [(f"W{l}", a) for l, a in enumerate(weights, 1)] + [(f"b{l}", a) for l, a in enumerate(biases, 1)]:
+                if not np.issubdtype(arr.dtype, np.number):
+                    raise RegionmathError(f"{name} in {path} is not numeric (dtype {arr.dtype})")
+            output = None
+            if "Wout" in files or "bout" in files:
+                if not ("Wout" in files and "bout" in files):
+                    raise RegionmathError(f"{path} has only one of Wout, bout; give both or neither")
+                output = (data["Wout"], data["bout"])
+            box = None
+            if "box_lo" in files or "box_hi" in files:
+                if not ("box_lo" in files and "box_hi" in files):
+                    raise RegionmathError(f"{path} has only one of box_lo, box_hi; give both or neither")
+                box = (data["box_lo"], data["box_hi"])
+                n0 = np.asarray(weights[0]).shape[-1] if np.ndim(weights[0]) == 2 else None
+                for name in ("box_lo", "box_hi"):
+                    if n0 is not None and np.size(data[name]) not in (1, n0):
+                        raise RegionmathError(f"{name} in {path} has {np.size(data[name])} entries, the input has {n0}")
+            exact = None
+            if any(f.endswith(("_num", "_q")) for f in files):
+                Wq, bq = [], []
+                for l in range(1, layers + 1):
+                    for name, dest in ((f"W{l}", Wq), (f"b{l}", bq)):
+                        if name + "_num" in files and name + "_den" in files:
+                            num, den = data[name + "_num"], data[name + "_den"]
+                            if num.shape != den.shape or np.any(den == 0):
+                                raise RegionmathError(f"{name}_num/{name}_den in {path} differ in shape or hold a zero denominator")
+                            q = np.empty(num.shape, dtype=object)
+                            for idx in np.ndindex(num.shape):
+                                q[idx] = Fraction(int(num[idx]), int(den[idx]))
+                        elif name + "_q" in files:
+                            q = fraction_array(data[name + "_q"])
+                        else:
+                            raise RegionmathError(f"{path} has exact weights for some layers but not for {name}")
+                        dest.append(q)
+                exact = (Wq, bq)
+        finally:
+            data.close()
+        return cls(weights, biases, activation, rank, output=output, box=box, exact=exact)
+
+    def __repr__(self):
+        return f"<Network {self.architecture}{' exact' if self.is_exact else ''} on box [{self.box[0].min()}, {self.box[1].max()}]>"
