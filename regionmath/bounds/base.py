@@ -199,3 +199,27 @@ def applicable(arch: Architecture, with_value: bool = True) -> list:
     """Entries whose hypotheses hold for ``arch`` (and that have a value, by default)."""
     return [b for b in all_bounds(arch.activation)
             if b.applies(arch) and (b.has_value or not with_value) and not b.needs_weights]
+
+
+def tightest_upper(arch: Architecture):
+    """``(bound, value)``: the smallest value among the applicable upper and exact entries.
+
+    None when no such entry applies. Ties go to the entry registered first.
+    """
+    found = [(b.value(arch), i, b) for i, b in enumerate(applicable(arch)) if b.kind in ("upper", "exact")]
+    if not found:
+        return None
+    value, _, bound = min(found, key=lambda t: (t[0], t[1]))
+    return bound, value
+
+
+def best_lower(arch: Architecture):
+    """``(bound, value)``: the largest value among the applicable lower and exact entries.
+
+    None when no such entry applies. Ties go to the entry registered first.
+    """
+    found = [(b.value(arch), i, b) for i, b in enumerate(applicable(arch)) if b.kind in ("lower", "exact")]
+    if not found:
+        return None
+    value, _, bound = max(found, key=lambda t: (t[0], -t[1]))
+    return bound, value
