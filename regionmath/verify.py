@@ -1,0 +1,268 @@
+"""Verify a construction: count its regions, certify every witness, compare with the claim.
+
+:func:`verify` counts the activation regions of a :class:`~regionmath.constructions.Construction`
+in its domain with :func:`regionmath.counting.count_regions` and checks every region's
+witness point in exact rational arithmetic. The construction *agrees* when the count is
+complete and certified and equals the claim (``construction.exact``) or is at least the claim
+(a construction that beats the bound it realises).
+
+For a network with one input, ``method="line"`` counts exactly without LPs: the breakpoints
+of every unit are exact rational roots, found interval by interval, and each maximal interval
+of constant pattern is one region (a pattern's set is convex, so it is one interval). It is
+the fallback of ``method="auto"`` when the general counters are unavailable, and a second,
+independent method for tests.
+
+:func:`verification_rows` runs a list of cases (default :data:`DEFAULT_CASES`, about a minute
+in all) and returns the rows of the verification table.
+
+Examples
+--------
+>>> from regionmath import Architecture
+>>> from regionmath.constructions import build
+>>> report = verify(build("montufar2014-thm4", Architecture(1, (3, 3, 2))), method="line")
+>>> report.claimed, report.counted, report.agrees, report.certified
+(27, 27, True, True)
+>>> print(report)                                    # doctest: +ELLIPSIS
+montufar2014-thm4 on 1->3-3-2: claimed 27, counted 27 (line, complete, certified): agrees (exact ...
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Optional
+
+from .architecture import Architecture
+from .errors import RegionmathError
+
+METHODS = ("auto", "enumerate", "milp", "brute", "line")
+
+
+@dataclass
+class VerificationReport:
+    """Claimed vs counted for one construction.
+
+    ``agrees`` is True when the count is complete and certified and equals the claim (an
+    exact construction) or is at least the claim (``exact`` False).
+    """
+
+    construction: str
+    architecture: str
+    claimed: int
+    counted: int
+    method: str
+    agrees: bool
+    certified: Optional[bool]
+    complete: bool
+    seconds: float
+    exact: bool = True
+    designed: Optional[int] = None
+    notes: str = ""
+    regions: list = field(default_factory=list, repr=False)
+
+    def as_dict(self) -> dict:
+        """JSON-ready: exact integers as decimal strings."""
+        return {"construction": self.construction, "architecture": self.architecture,
+                "claimed": str(self.claimed), "counted": str(self.counted), "method": self.method,
+                "agrees": self.agrees, "certified": self.certified, "complete": self.complete,
+                "exact": self.exact, "seconds": round(self.seconds, 3)}
+
+    def __str__(self):
+        state = "complete" if self.complete else "INCOMPLETE"
+        cert = {True: "certified", False: "NOT certified", None: "not certified"}[self.certified]
+        rule = "exact construction: counted == claimed" if self.exact else "lower bound: counted >= claimed"
+        verdict = "agrees" if self.agrees else "DISAGREES"
+        return (f"{self.construction} on {self.architecture}: claimed {self.claimed}, counted {self.counted} "
+                f"({self.method}, {state}, {cert}): {verdict} ({rule}); {self.seconds:.2f} s")
+
+
+# -- the exact count on a line -----------------------------------------------------------------
+def count_line(network, time_limit=None, progress=None):
+    """Exact activation regions of a one-input network on its box, by rational breakpoints.
+
+    Returns a :class:`~regionmath.counting.CountResult` (method ``"line"``) whose regions carry
+    the midpoint of their interval as witness (a Fraction).
+    """
+    from .counting import CountResult, Region
+    if network.n0 != 1:
+        raise RegionmathError(f"method line counts networks with one input; this one has {network.n0}")
+    start = time.perf_counter()
+    if network.is_exact:
+        Ws, bs = network.exact_weights, network.exact_biases
+    else:
+        Ws = [[[Fraction(float(v)) for v in row] for row in W] for W in network.weights]
+        bs = [[Fraction(float(v)) for v in b] for b in network.biases]
+    k = network.rank
+    lo, hi = Fraction(float(network.box[0][0])), Fraction(float(network.box[1][0]))
+    # a piece: (left, right, pattern so far, slope, offset of every current activation)
+    pieces = [(lo, hi, (), [Fraction(1)], [Fraction(0)])]
+    complete = True
+    for W, b in zip(Ws, bs):
+        out = []
+        for left, right, pat, al, be in pieces:
+            if time_limit is not None and time.perf_counter() - start > time_limit:
+                complete = False
+                break
+            pre = [(sum((w * a for w, a in zip(row, al)), Fraction(0)), sum((w * o for w, o in zip(row, be)), Fraction(0)) + bb)
+                   for row, bb in zip(W, b)]
+            cuts = set()
+            if network.activation == "relu":
+                cands = [((a, o), (Fraction(0), Fraction(0))) for a, o in pre]
+            else:
+                cands = [(pre[u + i], pre[u + j]) for u in range(0, len(pre), k) for i in range(k) for j in range(i + 1, k)]
+            for (a1, b1), (a2, b2) in cands:
+                if a1 != a2:
+                    r = (b2 - b1) / (a1 - a2)
+                    if left < r < right:
+                        cuts.add(r)
+            ends = [left] + sorted(cuts) + [right]
+            for x0, x1 in zip(ends, ends[1:]):
+                mid = (x0 + x1) / 2
+                z = [a * mid + o for a, o in pre]
+                if network.activation == "relu":
+                    bits = tuple(int(v > 0) for v in z)
+                    na = [a if s else Fraction(0) for (a, _), s in zip(pre, bits)]
+                    nb = [o if s else Fraction(0) for (_, o), s in zip(pre, bits)]
+                else:
+                    bits, na, nb = [], [], []
+                    for u in range(0, len(z), k):
+                        vals = z[u:u + k]
+                        j = max(range(k), key=lambda i: (vals[i], -i))
+                        bits.append(j)
+                        na.append(pre[u + j][0])
+                        nb.append(pre[u + j][1])
+                    bits = tuple(bits)
+                if out and out[-1][2] == pat + (bits,) and out[-1][1] == x0:
+                    out[-1] = (out[-1][0], x1, out[-1][2], na, nb)
+                else:
+                    out.append((x0, x1, pat + (bits,), na, nb))
+        pieces = out
+        if not complete:
+            break
+    regions = [Region(tuple(v for layer in p[2] for v in layer), [(p[0] + p[1]) / 2]) for p in pieces]
+    if progress is not None:
+        progress({"count": len(regions), "seconds": time.perf_counter() - start})
+    return CountResult(count=len(regions), method="line", complete=complete,
+                       seconds=time.perf_counter() - start, regions=regions)
+
+
+def _counters_available():
+    try:
+        from .counting import enumerate as _  # noqa: F401
+        return True
+    except ImportError:
+        try:
+            from .counting import milp as _  # noqa: F401
+            return True
+        except ImportError:
+            return False
+
+
+def count(network, method="auto", time_limit=None, progress=None):
+    """Count and certify the regions of ``network`` in its box with ``method``."""
+    if method not in METHODS:
+        raise RegionmathError(f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
+    if method == "auto" and not _counters_available():
+        method = "line" if network.n0 == 1 else "brute"
+    if method == "line":
+        from .counting.certify import certify_regions
+        result = count_line(network, time_limit=time_limit, progress=progress)
+        result.certified = certify_regions(network, result.regions) and len(result.regions) == result.count
+        return result
+    from .counting import count_regions
+    return count_regions(network, method=method, time_limit=time_limit, progress=progress)
+
+
+def verify(construction, method="auto", time_limit=None, progress=None) -> VerificationReport:
+    """Count a construction's regions in its domain, certify them, compare with the claim.
+
+    Parameters
+    ----------
+    construction : Construction
+    method : {"auto", "enumerate", "milp", "brute", "line"}
+        ``"line"`` is the exact breakpoint count for one input; ``"auto"`` lets
+        :func:`regionmath.counting.count_regions` choose.
+    time_limit : float or None
+        Seconds; an incomplete count can still establish ``>= claim`` for a construction that
+        is not exact, never ``== claim``.
+    progress : callable or None
+        Passed to the counter.
+
+    Returns
+    -------
+    VerificationReport
+
+    References
+    ----------
+    Serra, Tjandraatmadja, Ramalingam, "Bounding and counting linear regions of deep neural
+    networks", ICML 2018, Sec. 4 (counting regions of a given network).
+    """
+    if time_limit is not None and not time_limit > 0:
+        raise RegionmathError(f"time limit must be a positive number of seconds, got {time_limit!r}")
+    start = time.perf_counter()
+    result = count(construction.network, method=method, time_limit=time_limit, progress=progress)
+    counted, claimed = int(result.count), int(construction.claimed)
+    certified = result.certified
+    if construction.exact:
+        agrees = result.complete and counted == claimed
+    else:
+        agrees = counted >= claimed   # an incomplete count is a lower bound: it can establish >=
+    agrees = bool(agrees and certified is True)
+    return VerificationReport(construction=construction.id, architecture=str(construction.network.architecture),
+                              claimed=claimed, counted=counted, method=result.method, agrees=agrees,
+                              certified=certified, complete=bool(result.complete),
+                              seconds=time.perf_counter() - start, exact=construction.exact,
+                              designed=construction.designed, notes=construction.notes, regions=result.regions)
+
+
+#: (construction id, Architecture) pairs of the verification table; about a minute in all
+DEFAULT_CASES = (
+    ("zaslavsky", Architecture(2, (5,))),
+    ("zaslavsky", Architecture(3, (6,))),
+    ("pascanu2013", Architecture(2, (5, 4))),
+    ("montufar2014-thm4", Architecture(1, (3, 4, 3))),
+    ("montufar2014-thm4", Architecture(2, (4, 3))),
+    ("montufar2014-thm4", Architecture(2, (5, 2, 3))),
+    ("montufar2014-thm4-eq7", Architecture(2, (5, 3))),
+    ("montufar2014-thm4-eq7", Architecture(3, (4, 3))),
+    ("serra2018-exact-1d", Architecture(1, (3, 4, 3))),
+    ("serra2018-lower", Architecture(2, (6, 3))),
+    ("serra2018-lower", Architecture(2, (7, 2))),
+    ("arora2018", Architecture(2, (6, 3, 3))),
+    ("serra2018-arora-improved", Architecture(2, (6, 3, 3))),
+    ("montufar2014-prop7-lower", Architecture(2, (3,), "maxout", 3)),
+    ("montufar2014-prop7-lower", Architecture(3, (2,), "maxout", 4)),
+    ("montufar2014-thm8", Architecture(2, (2, 2), "maxout", 3)),
+    ("montufar2014-thm8", Architecture(1, (1, 1, 1), "maxout", 2)),
+    ("montufar2014-thm8", Architecture(2, (2, 2), "maxout", 4)),
+    ("montufar2014-thm8", Architecture(2, (2, 2), "maxout", 5)),
+    ("shi", Architecture(3, (3,), "maxout", 3)),
+    ("catalan", Architecture(3, (3,), "maxout", 4)),
+)
+
+
+def verification_rows(cases=None, method="auto", time_limit=None, progress=None) -> list:
+    """Build and verify each case; one row per case for the verification table.
+
+    Each row is a dict with ``construction, architecture, claimed, counted, method, certified,
+    complete, agrees, seconds`` (``claimed``/``counted`` exact ints). A case whose registry
+    entry is missing or whose hypotheses fail gives a row with ``counted`` None and the reason
+    in ``error``.
+    """
+    from .constructions import build
+    rows = []
+    for cid, arch in (DEFAULT_CASES if cases is None else cases):
+        try:
+            report = verify(build(cid, arch), method=method, time_limit=time_limit)
+        except RegionmathError as e:
+            rows.append({"construction": cid, "architecture": str(arch), "claimed": None, "counted": None,
+                         "method": method, "certified": None, "complete": False, "agrees": False,
+                         "seconds": 0.0, "error": str(e)})
+            continue
+        rows.append({"construction": cid, "architecture": report.architecture, "claimed": report.claimed,
+                     "counted": report.counted, "method": report.method, "certified": report.certified,
+                     "complete": report.complete, "agrees": report.agrees, "seconds": report.seconds})
+        if progress is not None:
+            progress(rows[-1])
+    return rows
