@@ -147,7 +147,7 @@ def test_toolkit_refuses_where_false(k, L):
     from _proofkit import registry_entry
     registry_entry("montufar2014-thm8")
     from regionmath.constructions import build
-    with pytest.raises(HypothesisError, match="false for n0 = 1"):
+    with pytest.raises(HypothesisError, match="refuted for n0 = 1"):
         build("montufar2014-thm8", Architecture(1, (1,) * L, "maxout", k))
 
 

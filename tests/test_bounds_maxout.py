@@ -85,7 +85,7 @@ def test_entries_registered_with_provenance():
         b = bounds.get(i)
         assert b.activation == "maxout" and b.kind in ("lower", "upper", "exact")
         assert b.source.citation and b.source.where and b.statement
-    assert "unverified" in bounds.get("montufar2014-thm8").source.note
+    assert "proof_montufar2014_thm8.py" in bounds.get("montufar2014-thm8").source.note
     assert bounds.get("mrz2022-shallow").kind == "exact"
     assert bounds.get("serra2018-maxout").kind == "upper"
 
@@ -307,3 +307,13 @@ def test_upper_bounds_hold_on_counted_random_layers():
             b = rng.integers(-9, 10, size=n * k).tolist()
             c = count_maxout_layer(W, b, k)
             assert all(c <= u for u in ups)
+
+
+def test_thm8_refused_where_refuted():
+    # n0 = 1, k >= 3, L >= 2 is false (proofs/proof_montufar2014_thm8.py): the entry refuses it
+    thm8 = bounds.get("montufar2014-thm8")
+    for k, depth in ((3, 2), (4, 2), (3, 3)):
+        bad = thm8.hypotheses(Architecture.maxout(1, (1,) * depth, k))
+        assert any("refuted" in b for b in bad)
+    for n0_, k, depth in ((1, 2, 3), (1, 5, 1), (2, 3, 2), (3, 9, 2)):
+        assert thm8.applies(Architecture.maxout(n0_, (n0_,) * depth, k))

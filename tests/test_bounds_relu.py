@@ -401,3 +401,12 @@ def test_cli_prints_theorem_1_in_full():
     # bracketed independently: every j_l <= 216 keeps the running minimum at 784, so those terms
     # alone give Phi(1000, 216)^100; Montúfar 2017's Phi(1000, 784)^100 is above
     assert phi_ref(1000, 216) ** 100 < value < phi_ref(1000, 784) ** 100
+
+
+def test_arora_improved_needs_three_units_to_fold():
+    # w + 1 pieces per folding layer need a turned fold of >= 3 units (proof_serra2018_turned_fold.py)
+    improved = bounds.get("serra2018-arora-improved")
+    assert improved.applies(Architecture(2, (4, 2)))            # L = 2: the last layer does not fold
+    assert not improved.applies(Architecture(2, (4, 2, 2)))
+    assert improved.applies(Architecture(2, (4, 3, 3)))
+    assert bounds.get("arora2018").applies(Architecture(2, (4, 2, 2)))

@@ -231,7 +231,7 @@ def test_maxout_layer_regions_are_not_all_pairwise_hyperplanes():
 @pytest.mark.parametrize("cid, arch, word", [
     ("serra2018-lower", Architecture(2, (5, 4)), "3 n0"),
     ("serra2018-exact-1d", Architecture(2, (6, 3)), "n0 = 1"),
-    ("montufar2014-thm8", Architecture(1, (1, 1), "maxout", 3), "false for n0 = 1"),
+    ("montufar2014-thm8", Architecture(1, (1, 1), "maxout", 3), "refuted for n0 = 1"),
     ("montufar2014-thm8", Architecture(1, (1, 1, 1), "maxout", 4), "at most 1 \\+ \\(k-1\\)"),
     ("montufar2014-thm8", Architecture(2, (3, 2), "maxout", 3), "width"),
     ("shi", Architecture(3, (4,), "maxout", 3), "n0\\(n0-1\\)/2"),

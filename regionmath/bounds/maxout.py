@@ -10,7 +10,7 @@ id                       kind   statement
 ======================== ====== ===============================================================
 montufar2014-prop7-lower lower  one layer of ``n_1`` units on ``R^n0``: ``k^min(n0, n_1)``
 montufar2014-prop7-upper upper  one layer: ``min(Phi(k^2 n_1, n0), k^n_1)``
-montufar2014-thm8        lower  ``L`` layers of width ``n0``: ``k^(L-1) k^n0`` (unverified)
+montufar2014-thm8        lower  ``L`` layers of width ``n0``: ``k^(L-1) k^n0`` (``n0 >= 2``, ``k = 2`` or ``L = 1``)
 serra2018-maxout         upper  ``prod_l Phi(k(k-1)/2 n_l, d_l)``, ``d_l = min(n0, n_1..n_l)``
 mrz2022-shallow          exact  one layer: ``sum_{j<=n0} C(n_1, j) (k-1)^j`` (sharp maximum)
 ======================== ====== ===============================================================
@@ -108,16 +108,38 @@ class MontufarProp7Upper(Bound):
         return None
 
 
+THM8_PROOF = "proofs/proof_montufar2014_thm8.py"
+
+
+def montufar2014_thm8_refuted(n0: int, rank: int, depth: int):
+    """Why Theorem 8 is false at ``(n0, k, L)``, or None where the toolkit proves it.
+
+    For ``n0 = 1``, ``k >= 3``, ``L >= 2`` a width-1 maxout network on the line has at most
+    ``1 + (k-1)(2^L - 1) < k^L`` regions (proof and certified extremal network in
+    proofs/proof_montufar2014_thm8.py). Everywhere else (``n0 >= 2``, or ``k = 2``, or
+    ``L = 1``) a construction realises it (regionmath.constructions, montufar2014-thm8).
+    """
+    if n0 == 1 and rank >= 3 and depth >= 2:
+        most = 1 + (rank - 1) * (2 ** depth - 1)
+        return (f"refuted for n0 = 1, k >= 3, L >= 2: a width-1 maxout network on the line has at most "
+                f"1 + (k-1)(2^L - 1) = {most} < k^L = {rank ** depth} regions ({THM8_PROOF}); "
+                f"it holds for n0 >= 2, for k = 2 and for L = 1")
+    return None
+
+
 def montufar2014_thm8_hypotheses(arch) -> list:
     """The hypotheses under which the toolkit states Montúfar 2014 Theorem 8.
 
-    The one place to tighten them: as printed the theorem has none beyond the shape
-    (``L`` layers of width ``n0``), and its proof (App. D) is a sketch that has not been
-    checked yet for all ``(n0, k, L)``.
+    As printed the theorem has none beyond the shape (``L`` layers of width ``n0``); its
+    proof (App. D) is a sketch, and the statement is false for one input
+    (:func:`montufar2014_thm8_refuted`), so the toolkit adds ``n0 >= 2 or k = 2 or L = 1``.
     """
     bad = []
     if any(w != arch.n0 for w in arch.widths):
         bad.append(f"every hidden layer must have width n0 = {arch.n0}, got widths {list(arch.widths)}")
+    refuted = montufar2014_thm8_refuted(arch.n0, arch.rank, arch.L)
+    if refuted:
+        bad.append(refuted)
     return bad
 
 
@@ -127,10 +149,12 @@ class MontufarThm8(Bound):
     kind = "lower"
     activation = "maxout"
     source = Source(MONTUFAR2014, "Theorem 8, proof sketch in App. D", MONTUFAR2014_REF,
-                    unsure="unverified: the proof is a sketch; for which (n0, k, L) it holds is being checked",
-                    note="unverified; hypotheses kept in montufar2014_thm8_hypotheses")
+                    note="the proof in App. D is a sketch; the toolkit refutes the theorem for n0 = 1, k >= 3, "
+                         "L >= 2 (" + THM8_PROOF + ") and proves it by construction otherwise (n0 >= 2, or k = 2, "
+                         "or L = 1); hypotheses in montufar2014_thm8_hypotheses")
     statement = ("A maxout network of rank k with L hidden layers of width n0 can have "
-                 "k^(L-1) k^n0 regions (as printed; unverified).")
+                 "k^(L-1) k^n0 regions; as printed it claims this for every (n0, k, L), the toolkit for n0 >= 2, "
+                 "k = 2 or L = 1 (false for n0 = 1, k >= 3, L >= 2).")
 
     def _hypotheses(self, arch):
         return montufar2014_thm8_hypotheses(arch)

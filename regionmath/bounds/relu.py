@@ -704,10 +704,16 @@ class Serra2018AroraImproved(Bound):
                     note="Arora et al.'s construction with each later layer folding w + 1 times "
                          "(same reading of the architecture as arora2018)")
     statement = ("A rectifier network on R^n0 with a first layer of 2m units and L - 1 further layers of "
-                 "w >= 2 units can have at least 2 sum_{j<n0} C(m-1, j) (w+1)^(L-1) linear regions.")
+                 "w >= 2 units (w >= 3 if L >= 3) can have at least 2 sum_{j<n0} C(m-1, j) (w+1)^(L-1) linear regions.")
 
     def _hypotheses(self, arch):
-        return _arora_hypotheses(arch)
+        bad = _arora_hypotheses(arch)
+        w = arch.widths[-1]
+        if not bad and arch.L >= 3 and w < 3:
+            # the w + 1 pieces per folding layer need Serra's turned fold of >= 3 units;
+            # 2 units cannot fold a line into 3 pieces (proofs/proof_serra2018_turned_fold.py)
+            bad.append(f"with L >= 3 the folding layers need w >= 3 units (a turned fold; unproved for w = 2), got w = {w}")
+        return bad
 
     def _value(self, arch):
         return _arora_value(arch, 1)

@@ -48,12 +48,12 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..architecture import Architecture
+from ..bounds.maxout import montufar2014_thm8_refuted
 from . import Construction, claimed_value, register, require
 from .layers import (Stack, convex_steps, dyadic_steps, maxout_abs, maxout_constant, maxout_identity,
                      polygon_fold)
 
 F = Fraction
-THM8_PROOF = "proofs/proof_montufar2014_thm8.py"
 
 
 def _unit_cube(n0):
@@ -122,11 +122,9 @@ def montufar2014_thm8_status(n0: int, k: int, L: int):
     """
     if L == 1:
         return True, "L = 1: k^n0 regions by parallel hyperplanes (Prop. 7)"
-    if n0 == 1 and k >= 3:
-        bound = 1 + (k - 1) * (2 ** L - 1)
-        return False, (f"false for n0 = 1, k >= 3, L >= 2: a width-1 maxout network on the line has at most "
-                       f"1 + (k-1)(2^L - 1) = {bound} < k^L = {k ** L} regions ({THM8_PROOF}); "
-                       f"it holds for n0 >= 2, for k = 2, and for L = 1")
+    refuted = montufar2014_thm8_refuted(n0, k, L)
+    if refuted:
+        return False, refuted
     if k <= 2 ** n0:
         return True, "k <= 2^n0: folding every coordinate once per layer identifies 2^n0 >= k regions"
     return True, "n0 >= 2, k > 2^n0: two interleaved k-gons identify 2k regions per layer"
