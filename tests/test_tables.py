@@ -1,0 +1,56 @@
+"""tables/ is what `regionmath tables` writes today: byte for byte for the tables, and for the
+data behind every figure."""
+
+from pathlib import Path
+
+import pytest
+
+from regionmath import tables
+from regionmath.errors import RegionmathError
+
+ROOT = Path(__file__).resolve().parent.parent / "tables"
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("tables")
+    tables.generate(out, progress=False)
+    return out
+
+
+def _compared(folder):
+    # PNG/PDF bytes depend on the matplotlib and freetype build; the data they plot does not
+    return sorted(p.relative_to(folder) for p in folder.rglob("*") if p.suffix in (".md", ".tex", ".csv"))
+
+
+def test_tables_are_current(regenerated):
+    fresh, committed = _compared(regenerated), _compared(ROOT)
+    assert fresh == committed, "tables/ lists other files than `regionmath tables` writes: regenerate it"
+    stale = [str(p) for p in fresh if (regenerated / p).read_bytes() != (ROOT / p).read_bytes()]
+    assert not stale, f"stale tables (run `regionmath tables`): {stale}"
+
+
+def test_every_figure_has_png_and_pdf(regenerated):
+    for name in tables.FIGURES:
+        for ext in ("png", "pdf", "csv"):
+            assert (regenerated / "figures" / f"{name}.{ext}").stat().st_size > 0
+            assert (ROOT / "figures" / f"{name}.{ext}").exists(), f"figures/{name}.{ext} is not committed"
+
+
+def test_every_file_says_how_to_regenerate(regenerated):
+    for p in _compared(regenerated):
+        assert "regionmath tables" in (regenerated / p).read_text().splitlines()[0]
+
+
+def test_unknown_table_is_refused(tmp_path):
+    with pytest.raises(RegionmathError, match="unknown table"):
+        tables.generate(tmp_path, names=["no-such-table"], progress=False)
+    assert not any(tmp_path.iterdir())
+
+
+def test_tables_are_deterministic(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out in (a, b):
+        tables.generate(out, names=["serra2018-sweep", "bounds-vs-depth"], progress=False)
+    for p in _compared(a):
+        assert (a / p).read_bytes() == (b / p).read_bytes()
