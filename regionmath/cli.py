@@ -113,6 +113,18 @@ def cmd_bound(args):
     return 0
 
 
+def cmd_compare(args):
+    from .asymptotics import compare
+    rec = compare(args.n0, by=args.by, width=args.width, depth=args.depth, deep=args.deep)
+    if args.json:
+        _print_json(rec)
+        return 0
+    print(rec["summary"])
+    if rec["ratio"] is not None:
+        print(f"deep/shallow leading terms in {rec['variable']}: {rec['ratio']} -> {rec['ratio_limit']}")
+    return 0
+
+
 # -- constructions, counting, verification ------------------------------------------------------
 def cmd_construct(args):
     from .constructions import build
@@ -214,6 +226,16 @@ def build_parser():
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_bound)
 
+    q = sub.add_parser("compare", help="deep lower bound vs shallow maximum: crossover and asymptotic ratio")
+    q.add_argument("--n0", type=int, required=True, help="input dimension")
+    q.add_argument("--by", default="units", choices=["units", "parameters"], help="same units or same parameters")
+    q.add_argument("--width", type=int, default=None, help="fixed width; the depth is searched (default: the narrowest width at "
+                   "which the deep bound grows with depth, 2*n0 for Thm 4)")
+    q.add_argument("--depth", type=int, default=None, help="fixed depth; the width is searched")
+    q.add_argument("--deep", default="montufar2014-thm4", help="registry id of the deep lower bound")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_compare)
+
     q = sub.add_parser("construct", help="write a published construction's network")
     q.add_argument("id")
     _arch_args(q)
@@ -254,6 +276,7 @@ def build_parser():
 
 
 def main(argv=None):
+    sys.set_int_max_str_digits(0)   # exact counts are printed in full, however many digits
     try:
         args = build_parser().parse_args(argv)
         return args.func(args)
