@@ -179,6 +179,30 @@ def cmd_verify(args):
     return 0 if report.agrees else 1
 
 
+def cmd_search(args):
+    from .search import search_max_regions
+    show = None
+    if not args.json and sys.stderr.isatty():
+        def show(info):
+            print(f"\r  best {info['best']} (upper {info['upper']}), {info['evaluations']} evaluations, "
+                  f"{info['restarts']} restarts, {info['seconds']:.0f} s", end="", file=sys.stderr, flush=True)
+    result = search_max_regions(_architecture(args), time_limit=args.time_limit, seed=args.seed,
+                                max_evals=args.evals, use_constructions=not args.no_constructions, progress=show)
+    if show is not None:
+        print(file=sys.stderr)
+    result.network.save(args.output)
+    if args.json:
+        _print_json(result.as_dict())
+    else:
+        state = "settled: meets the upper bound" if result.settled else \
+            ("complete" if result.complete else "INCOMPLETE (time limit): best so far")
+        up = f"{result.upper[1]} ({result.upper[0]})" if result.upper else "none"
+        print(f"wrote {args.output}: {result.count} regions in R^n0 "
+              f"({'certified' if result.certified else 'NOT certified'}; {state}; upper bound {up}; "
+              f"{result.evaluations} evaluations, {result.seconds:.1f} s)")
+    return 0 if result.complete else 1
+
+
 # -- arrangements, tables -----------------------------------------------------------------------
 def cmd_arrangement(args):
     from . import arrangements
@@ -259,6 +283,16 @@ def build_parser():
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_verify)
 
+    q = sub.add_parser("search", help="search the weights for many regions in R^n0; write the best network")
+    _arch_args(q)
+    q.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
+    q.add_argument("--evals", type=int, default=None, help="budget of region counts")
+    q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--no-constructions", action="store_true", help="do not start from the published constructions")
+    q.add_argument("-o", "--output", required=True)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_search)
+
     q = sub.add_parser("arrangement", help="a hyperplane arrangement's regions and characteristic polynomial")
     q.add_argument("name", nargs="?", choices=["shi", "catalan", "braid", "generic"])
     q.add_argument("N", nargs="?", type=int)
@@ -286,6 +320,10 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("regionmath: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head`: stop quietly
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -267,6 +267,41 @@ def registry_table() -> Table:
                          "n0 and L fixed.")
 
 
+@table("crossover")
+def crossover() -> Table:
+    """Where the deep lower bound first exceeds the shallow maximum, exactly and estimated."""
+    from .asymptotics import crossover_table
+    keys = ["n0", "deep", "by", "width", "depth_at_width", "depth_at_width_estimate", "depth",
+            "width_at_depth", "width_at_depth_estimate"]
+    rows = [[r[k] for k in keys] for r in crossover_table()]
+    return Table("crossover", "Deep lower bound against the shallow maximum: the crossover",
+                 ["n0", "deep bound", "same", "width n", "first depth", "estimate", "at depth", "first width",
+                  "estimate"], rows,
+                 caption="First depth (at width n) and first width (at the given depth) where the deep network's "
+                         "lower bound exceeds the maximum of a shallow network with the same number of units or "
+                         "parameters: exact integer search, and the point where the leading terms cross (empty: "
+                         "they do not). Montufar 2014 Sec. 3 and App. C; Serra 2018.")
+
+
+@table("deep-beats-shallow-threshold")
+def deep_beats_shallow_threshold() -> Table:
+    """The smallest number of units where a deep net may / provably beats every shallow net."""
+    from .asymptotics import deep_beats_shallow_threshold as threshold
+    ids = ["serra2018-thm1", "montufar2014-thm4", "serra2018-lower"]
+    rows = []
+    for n0_value in range(1, 9):
+        row = [n0_value]
+        for bid in ids:
+            r = threshold(n0_value, bid)
+            row += [r.units, "-".join(map(str, r.best_widths))] if r is not None else ["", ""]
+        rows.append(row)
+    return Table("deep-beats-shallow-threshold", "Fewest units at which a deep network beats every shallow one",
+                 ["n0", "N (thm1: may win)", "widths", "N (thm4: wins)", "widths", "N (serra lower: wins)", "widths"],
+                 rows, caption="Serra 2018: a deep net beats every shallow net with the same number of units N only "
+                               "if N > n0. Computed over all deep architectures: by Theorem 1 (an upper bound) a deep "
+                               "net can first win at N = n0 + 2; the published lower bounds prove a win later.")
+
+
 @table("maxout-bounds")
 def maxout_bounds() -> Table:
     """Every maxout entry on small architectures."""
