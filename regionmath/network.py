@@ -114,6 +114,8 @@ class Network:
             b = np.asarray(b, dtype=float).reshape(-1)
             if W.ndim != 2:
                 raise RegionmathError(f"W{l} must be a 2-D array, got shape {W.shape}")
+            if W.shape[0] == 0 or W.shape[1] == 0:
+                raise RegionmathError(f"W{l} has shape {W.shape}; every layer needs at least one unit and one input")
             if prev is not None and W.shape[1] != prev:
                 raise RegionmathError(f"W{l} has {W.shape[1]} columns but layer {l - 1} has {prev} units")
             if b.shape[0] != W.shape[0]:
@@ -323,7 +325,10 @@ class Network:
                 if f"b{l}" not in files:
                     raise RegionmathError(f"{path} has W{l} but no b{l}")
             activation = str(data["activation"]) if "activation" in files else "relu"
-            rank = int(data["rank"]) if "rank" in files else 1
+            rank = data["rank"] if "rank" in files else 1
+            if "rank" in files and not (np.ndim(rank) == 0 and np.issubdtype(rank.dtype, np.integer)):
+                raise RegionmathError(f"rank in {path} must be one integer, got {rank!r}")
+            rank = int(rank)
             weights = [data[f"W{l}"] for l in range(1, layers + 1)]
             biases = [data[f"b{l}"] for l in range(1, layers + 1)]
             for name, arr in [(f"W{l}", a) for l, a in enumerate(weights, 1)] + [(f"b{l}", a) for l, a in enumerate(biases, 1)]:
@@ -339,6 +344,8 @@ class Network:
                 if not ("box_lo" in files and "box_hi" in files):
                     raise RegionmathError(f"{path} has only one of box_lo, box_hi; give both or neither")
                 box = (data["box_lo"], data["box_hi"])
+                if not all(np.issubdtype(a.dtype, np.number) for a in box):
+                    raise RegionmathError(f"box_lo and box_hi in {path} must be numeric")
                 n0 = np.asarray(weights[0]).shape[-1] if np.ndim(weights[0]) == 2 else None
                 for name in ("box_lo", "box_hi"):
                     if n0 is not None and np.size(data[name]) not in (1, n0):
@@ -350,6 +357,8 @@ class Network:
                     for name, dest in ((f"W{l}", Wq), (f"b{l}", bq)):
                         if name + "_num" in files and name + "_den" in files:
                             num, den = data[name + "_num"], data[name + "_den"]
+                            if not (np.issubdtype(num.dtype, np.integer) and np.issubdtype(den.dtype, np.integer)):
+                                raise RegionmathError(f"{name}_num/{name}_den in {path} must be integer arrays")
                             if num.shape != den.shape or np.any(den == 0):
                                 raise RegionmathError(f"{name}_num/{name}_den in {path} differ in shape or hold a zero denominator")
                             q = np.empty(num.shape, dtype=object)
@@ -367,3 +376,16 @@ class Network:
 
     def __repr__(self):
         return f"<Network {self.architecture}{' exact' if self.is_exact else ''} on box [{self.box[0].min()}, {self.box[1].max()}]>"
+
+    # -- importers (regionmath.importers does the work) ----------------------------------
+    @classmethod
+    def from_sklearn(cls, model, box=None) -> "Network":
+        """A fitted scikit-learn MLPClassifier/MLPRegressor (relu); see :func:`regionmath.importers.from_sklearn`."""
+        from .importers import from_sklearn
+        return from_sklearn(model, box=box)
+
+    @classmethod
+    def from_torch(cls, module, box=None) -> "Network":
+        """A torch ``nn.Sequential`` of Linear and ReLU; see :func:`regionmath.importers.from_torch`."""
+        from .importers import from_torch
+        return from_torch(module, box=box)
