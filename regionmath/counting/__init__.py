@@ -107,7 +107,8 @@ def count_regions(network, domain=None, method="auto", time_limit=None, definiti
     result = fn(network, time_limit=time_limit, definition=definition, progress=progress, **options)
     if certify and definition == "interior":
         from .certify import certify_regions
-        result.certified = certify_regions(network, result.regions) and len(result.regions) == result.count
+        bounded = not options.get("unbounded", False)   # the enumerator can count all of R^n0
+        result.certified = certify_regions(network, result.regions, bounded) and len(result.regions) == result.count
     result.seconds = time.perf_counter() - start
     return result
 

@@ -1,0 +1,385 @@
+"""Running the region enumeration in independent subtrees: in this process, on local worker
+processes, or on a Dask cluster, with a checkpoint to resume an interrupted count.
+
+The search tree of :mod:`regionmath.counting.enumerate` splits at a depth ``d``: the regions
+after ``d`` splits are the roots of disjoint subtrees whose leaves, together, are all the
+regions (``d`` is chosen so that every worker gets about 32 subtrees). Each subtree is one
+task, :func:`subtree_task`, whatever runs it: this process (``jobs=1``), a pool of local
+processes (``jobs=n``, the default: every core), or Dask (``client=``). A task returns its
+count, whether it finished, and its regions' patterns and witnesses. On Ctrl-C the workers
+are told to stop, return what they found, and the result is marked incomplete.
+
+Checkpoint: a JSON file lists the finished subtrees with their counts, and a ``.regions``
+file beside it holds their patterns and witnesses (fixed-size binary records, appended
+before the JSON is rewritten atomically, so a crash between the two leaves only bytes that
+the next run truncates). A stopped count (time limit, Ctrl-C, a lost worker) keeps what it
+found; resumed, it skips the finished subtrees and recounts the unfinished ones from
+scratch, so no region is counted twice.
+
+Examples
+--------
+>>> import tempfile, os
+>>> from regionmath.network import Network
+>>> net = Network([[[1, 0], [0, 1], [1, 1]], [[1, -1, 1], [0, 1, -1]]], [[0, 0, -1/2], [0.1, 0.2]])
+>>> path = os.path.join(tempfile.mkdtemp(), "count.json")
+>>> first = run_enumeration(net, jobs=1, checkpoint=path, split_depth=2)
+>>> again = run_enumeration(net, jobs=1, checkpoint=path, split_depth=2)   # all subtrees done
+>>> first.count == again.count, again.info["resumed_subtrees"] == again.info["subtrees"]
+(True, True)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import RegionmathError
+from . import CountResult, Region
+from .enumerate import Enumerator
+
+CHECKPOINT_FORMAT = "regionmath-enumerate-checkpoint-1"
+#: with several workers, subtrees run in this process for up to this many seconds first
+SERIAL_SECONDS = 2.0
+
+
+class RegionArray:
+    """The counted regions as two arrays (patterns, witnesses), read as :class:`Region` objects.
+
+    A million regions cost ``N*2 + n0*8`` bytes each instead of a Python object apiece.
+    """
+
+    def __init__(self, patterns, witnesses):
+        self.patterns = patterns
+        self.witnesses = witnesses
+        self.certified = None  # a boolean array once certified in bulk
+
+    def __len__(self):
+        return len(self.patterns)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        cert = None if self.certified is None else bool(self.certified[i])
+        return Region(tuple(int(v) for v in self.patterns[i]), self.witnesses[i].copy(), cert)
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+
+# -- the task every runner executes ---------------------------------------------------------
+_LOCAL = threading.local()  # one Enumerator per thread (Dask may run several tasks per process)
+_STOP_EVENT = None   # set by the local pool's initializer
+
+
+def _enumerator(key, network, unbounded, min_margin):
+    cached = getattr(_LOCAL, "enumerator", None)
+    if cached is None or cached[0] != key:
+        cached = _LOCAL.enumerator = (key, Enumerator(network, unbounded=unbounded, min_margin=min_margin))
+    return cached[1]
+
+
+def subtree_task(key, network, unbounded, min_margin, root, deadline, collect):
+    """Count one subtree (a root of :meth:`Enumerator.split`). Returns
+    ``(root decisions, count, complete, patterns, witnesses, lps)``."""
+    enum = _enumerator(key, network, unbounded, min_margin)
+    return _serial(enum, root, deadline, collect, _STOP_EVENT)
+
+
+def _pool_init(key, network, unbounded, min_margin, stop_event):
+    global _STOP_EVENT
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and tells us via the event
+    _STOP_EVENT = stop_event
+    _enumerator(key, network, unbounded, min_margin)
+
+
+def _pool_task(key, unbounded, min_margin, root, deadline, collect):
+    return subtree_task(key, None, unbounded, min_margin, root, deadline, collect)
+
+
+# -- checkpoint -----------------------------------------------------------------------------
+def fingerprint(network, unbounded, min_margin) -> str:
+    """A hash of everything that decides the regions: weights, activation, domain, margin."""
+    h = hashlib.sha256()
+    h.update(f"{network.activation}|{network.rank}|{unbounded}|{min_margin!r}|{network.widths}|{network.n0}".encode())
+    for W, b in zip(network.weights, network.biases):
+        h.update(np.ascontiguousarray(W, dtype=float).tobytes())
+        h.update(np.ascontiguousarray(b, dtype=float).tobytes())
+    if not unbounded:
+        h.update(np.ascontiguousarray(network.box[0], dtype=float).tobytes())
+        h.update(np.ascontiguousarray(network.box[1], dtype=float).tobytes())
+    return h.hexdigest()
+
+
+def _key(decisions) -> str:
+    """A subtree's name: its root's decisions ``unit:option`` in order."""
+    return ",".join(f"{g}:{j}" for g, j in decisions)
+
+
+class Checkpoint:
+    """The finished subtrees of one count, in ``path`` (JSON) and ``path.regions`` (records)."""
+
+    def __init__(self, path, key, N, n0):
+        self.path = Path(path)
+        self.regions_path = self.path.with_name(self.path.name + ".regions")
+        self.dtype = np.dtype([("p", np.int16, (N,)), ("x", np.float64, (n0,))])
+        self.key = key
+        self.depth = None
+        self.done = {}        # subtree key -> count
+        self.records = 0      # regions stored in the .regions file
+        if self.path.exists():
+            try:
+                data = json.loads(self.path.read_text())
+                ok = data.get("format") == CHECKPOINT_FORMAT
+            except (OSError, ValueError):
+                ok = False
+            if not ok:
+                raise RegionmathError(f"{self.path} is not a regionmath enumeration checkpoint; "
+                                      "give a new path or delete the file")
+            if data["fingerprint"] != key:
+                raise RegionmathError(f"the checkpoint {self.path} belongs to another network, domain or margin; "
+                                      "give a new path to start afresh")
+            self.depth = int(data["split_depth"])
+            self.done = {k: int(v) for k, v in data["done"].items()}
+            self.records = int(data["records"])
+        # drop bytes appended after the last committed JSON (a crash between the two writes)
+        if self.regions_path.exists():
+            with open(self.regions_path, "r+b") as f:
+                f.truncate(self.records * self.dtype.itemsize)
+        elif self.records:
+            self.records = 0  # regions file lost: counts stay, witnesses are gone
+
+    def set_depth(self, depth):
+        self.depth = depth
+        self._write()
+
+    def record(self, prefix, count, pats, wits):
+        if len(pats):
+            rec = np.empty(len(pats), dtype=self.dtype)
+            rec["p"], rec["x"] = pats, wits
+            with open(self.regions_path, "ab") as f:
+                rec.tofile(f)
+                f.flush()
+                os.fsync(f.fileno())
+            self.records += len(pats)
+        self.done[_key(prefix)] = int(count)
+        self._write()
+
+    def _write(self):
+        data = {"format": CHECKPOINT_FORMAT, "fingerprint": self.key, "split_depth": self.depth,
+                "records": self.records, "done": self.done}
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp.write_text(json.dumps(data))
+        tmp.replace(self.path)
+
+    def stored_regions(self):
+        if not self.records or not self.regions_path.exists():
+            return None
+        rec = np.fromfile(self.regions_path, dtype=self.dtype, count=self.records)
+        return rec["p"].copy(), rec["x"].copy()
+
+
+# -- the driver -----------------------------------------------------------------------------
+def _choose_depth(enum, target, deadline, collect):
+    """The smallest number of splits that leaves at least ``target`` subtrees (or none)."""
+    depth = 0
+    while True:
+        roots, count, complete, leaves = enum.split(depth, deadline=deadline, collect=collect)
+        if not complete or len(roots) >= target or not roots or depth >= enum.N:
+            return depth, roots, count, complete, leaves
+        depth += 1
+
+
+def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=None, checkpoint=None,
+                    unbounded=False, min_margin=1e-7, collect=True, split_depth=None) -> CountResult:
+    """Split, run the subtrees (here, on ``jobs`` processes, or on a Dask ``client``), merge.
+
+    See :func:`regionmath.counting.enumerate.count_enumerate` for the parameters.
+    """
+    start = time.perf_counter()
+    deadline = None if time_limit is None else time.time() + time_limit
+    key = fingerprint(network, unbounded, min_margin)
+    if client is not None:
+        workers = max(1, sum(client.nthreads().values()))
+    else:
+        workers = jobs or os.cpu_count() or 1
+    ck = Checkpoint(checkpoint, key, network.N, network.n0) if checkpoint is not None else None
+    enum = Enumerator(network, unbounded=unbounded, min_margin=min_margin)
+
+    if ck is not None and ck.depth is not None:
+        if split_depth is not None and split_depth != ck.depth:
+            raise RegionmathError(f"the checkpoint {ck.path} splits at depth {ck.depth}, not {split_depth}; "
+                                  "resume with the same split or give a new path")
+        split_depth = ck.depth
+    if split_depth is not None:
+        roots, count, complete, leaves = enum.split(split_depth, deadline=deadline, collect=collect)
+        depth = split_depth
+    else:
+        single = workers == 1 and ck is None
+        depth, roots, count, complete, leaves = _choose_depth(enum, 1 if single else 32 * workers, deadline, collect)
+    lps = enum.lp_count
+    if ck is not None and ck.depth is None and complete:
+        ck.set_depth(depth)
+
+    pats_parts, wits_parts = [leaves[0]], [leaves[1]]
+    total = count  # regions found above the split depth (only when the whole tree is that shallow)
+    resumed = 0
+    if ck is not None and ck.done:
+        known = {_key(r[0]) for r in roots}
+        if not complete or not set(ck.done) <= known:
+            raise RegionmathError(f"the checkpoint {ck.path} does not match this network's subtrees; "
+                                  "give a new path to start afresh")
+        resumed = len(ck.done)
+        total += sum(ck.done.values())
+        stored = ck.stored_regions() if collect else None
+        if stored is not None:
+            pats_parts.append(stored[0])
+            wits_parts.append(stored[1])
+        roots = [r for r in roots if _key(r[0]) not in ck.done]
+
+    n_roots = len(roots)
+    roots = list(roots)
+    state = {"total": total, "last": 0.0, "complete": complete, "lps": lps, "error": None,
+             "interrupted": False, "finished": resumed}
+
+    def report(current=0):
+        if progress is None:
+            return
+        now = time.perf_counter()
+        if now - state["last"] < 0.5 and current >= 0:
+            return
+        state["last"] = now
+        seconds = now - start
+        n = state["total"] + max(current, 0)
+        progress({"count": n, "seconds": seconds, "rate": n / seconds if seconds > 0 else 0.0,
+                  "subtrees_done": state["finished"], "subtrees": n_roots + resumed})
+
+    def accept(result):
+        prefix, n, done, pats, wits, n_lps = result
+        state["total"] += n
+        state["lps"] += n_lps
+        if collect:
+            pats_parts.append(pats)
+            wits_parts.append(wits)
+        if done:
+            state["finished"] += 1
+            if ck is not None:
+                ck.record(prefix, n, pats if collect else pats[:0], wits if collect else wits[:0])
+        else:
+            state["complete"] = False
+        report()
+
+    if complete and roots:
+        try:
+            if client is not None:
+                _run_dask(client, key, network, unbounded, min_margin, roots, deadline, collect, accept, state)
+            else:
+                # subtrees run here first: a count that ends within SERIAL_SECONDS never pays
+                # for starting processes (which made small counts slower than one process)
+                budget = float("inf") if workers == 1 or len(roots) == 1 else start + SERIAL_SECONDS
+                enum.tick = lambda: report(enum.leaf_count)
+                while roots and state["complete"] and time.perf_counter() < budget:
+                    accept(_serial(enum, roots.pop(0), deadline, collect))
+                enum.tick = None
+                if roots and state["complete"]:
+                    _run_pool(workers, key, network, unbounded, min_margin, roots, deadline, collect, accept, state)
+        except KeyboardInterrupt:
+            state["interrupted"] = True
+            state["complete"] = False
+    finished_all = state["complete"] and state["finished"] == n_roots + resumed and state["error"] is None
+    report(-1)
+    if collect:
+        pats = np.concatenate(pats_parts) if pats_parts else np.zeros((0, network.N), np.int16)
+        wits = np.concatenate(wits_parts) if wits_parts else np.zeros((0, network.n0))
+        regions = RegionArray(pats, wits)
+    else:
+        regions = []
+    info = {"lps": state["lps"], "subtrees": n_roots + resumed, "split_depth": depth, "jobs": workers,
+            "resumed_subtrees": resumed, "subtrees_in_workers": state.get("in_workers", 0), "domain": "R^n0" if unbounded else "box", "min_margin": min_margin}
+    if state["interrupted"]:
+        info["interrupted"] = True
+    if state["error"]:
+        info["error"] = state["error"]
+    if ck is not None:
+        info["checkpoint"] = str(ck.path)
+    return CountResult(count=state["total"], method="enumerate", complete=bool(finished_all),
+                       seconds=time.perf_counter() - start, regions=regions, info=info)
+
+
+def _serial(enum, root, deadline, collect, stop_event=None):
+    lps = enum.lp_count
+    count, complete, (pats, wits) = enum.run_subtree(root, deadline=deadline, stop_event=stop_event, collect=collect)
+    return root[0], count, complete, pats, wits, enum.lp_count - lps
+
+
+def _run_pool(workers, key, network, unbounded, min_margin, roots, deadline, collect, accept, state):
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    if "fork" in mp.get_all_start_methods():
+        # fork starts a worker in milliseconds (forkserver: ~2 s); HiGHS's worker threads, the
+        # one thing that must not be forked, are shut down first
+        import highspy
+        highspy.Highs.resetGlobalScheduler(True)
+        ctx = mp.get_context("fork")
+    else:  # pragma: no cover - Windows, macOS defaults
+        ctx = mp.get_context("spawn")
+    stop = ctx.Event()
+    ex = ProcessPoolExecutor(max_workers=min(workers, len(roots)), mp_context=ctx, initializer=_pool_init,
+                             initargs=(key, network, unbounded, min_margin, stop))
+    futures = [ex.submit(_pool_task, key, unbounded, min_margin, root, deadline, collect) for root in roots]
+    state["in_workers"] = len(futures)
+    accepted = set()
+    try:
+        try:
+            for fut in as_completed(futures):
+                accepted.add(fut)
+                accept(fut.result())
+        except KeyboardInterrupt:
+            state["interrupted"] = True
+            stop.set()  # running subtrees return what they found; queued ones are cancelled
+            for fut in futures:
+                fut.cancel()
+            for fut in futures:
+                if fut in accepted or fut.cancelled():
+                    continue
+                try:
+                    accept(fut.result())
+                except Exception:  # noqa: BLE001 - best effort while stopping
+                    pass
+            state["complete"] = False
+    except BrokenProcessPool:
+        state["error"] = "a worker process died; the finished subtrees are kept"
+        state["complete"] = False
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_dask(client, key, network, unbounded, min_margin, roots, deadline, collect, accept, state):
+    from distributed import as_completed
+
+    net_future = client.scatter(network, broadcast=True)
+    futures = [client.submit(subtree_task, key, net_future, unbounded, min_margin, root, deadline, collect,
+                             pure=False) for root in roots]
+    state["in_workers"] = len(futures)
+    try:
+        for fut in as_completed(futures):
+            try:
+                accept(fut.result())
+            except Exception as e:  # noqa: BLE001 - a lost worker or a failed task
+                state["error"] = f"a Dask task failed ({type(e).__name__}); the finished subtrees are kept"
+                state["complete"] = False
+    except KeyboardInterrupt:
+        state["interrupted"] = True
+        state["complete"] = False
+        client.cancel(futures)
