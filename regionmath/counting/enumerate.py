@@ -18,7 +18,9 @@ states (relu: off/on; maxout: which piece is largest) meet the region's interior
   at least ``min_margin`` (unit-normalised rows, so a slack is a distance)? One HiGHS model
   per process holds a row per constraint, switched on and off through its bounds and warm
   started; a layer's rows get their coefficients when the search enters that layer at a
-  new region.
+  new region. The LP's solution joins the known points at once, so it may prove the states
+  of the units asked after it; a unit left with one state takes it at once, so the later
+  LPs of the same region are solved with its row switched on.
 
 A unit with one state left takes it for the whole subtree (tested as high in the tree as
 possible, so its LP is paid once); the first unit with two or more states splits the
@@ -80,6 +82,10 @@ except ImportError:  # pragma: no cover
 
 #: relative size below which a unit's affine function counts as identically zero (or constant)
 ZERO_TOL = 1e-10
+
+
+_OPTIMAL = highspy.HighsModelStatus.kOptimal if highspy else None
+_INFEASIBLE = highspy.HighsModelStatus.kInfeasible if highspy else None
 
 
 class _Stop(Exception):
@@ -157,6 +163,11 @@ class Enumerator:
         h.setOptionValue("threads", 1)
         h.setOptionValue("primal_feasibility_tolerance", 1e-9)
         h.setOptionValue("dual_feasibility_tolerance", 1e-9)
+        # the rows are unit-normalised, so scaling buys nothing, and each re-solve paid ~10 us
+        # for it; a feasibility LP has no costs to perturb, and perturbing them sent the dual
+        # simplex past the first feasible basis (both measured in bench/bench_enumerate.md)
+        h.setOptionValue("simplex_scale_strategy", 0)
+        h.setOptionValue("dual_simplex_cost_perturbation_multiplier", 0.0)
         n0 = self.n0
         # a feasibility LP (no objective) is ~3x cheaper to re-solve than the Chebyshev-ball LP,
         # and "a point with every slack >= min_margin" is the same test as "a ball of radius
@@ -173,12 +184,21 @@ class Enumerator:
         self.h = h
         self.inf = inf
         self._row_on = np.zeros((self.n_rows, 2))  # bounds when on: [plus lower, minus upper]
+        # the rows as numpy data too (coefficients, offsets, the sign each is switched on with,
+        # 0: off): the ReLU search carries its points' values on every row down the tree
+        self._H = np.zeros((self.n_rows + n0, n0))   # [G; I]: a point p lifts to H p + hg
+        self._H[self.n_rows:] = np.eye(n0)
+        self._hg = np.zeros(self.n_rows + n0)        # [g; 0]
+        self._G, self._g = self._H[:self.n_rows], self._hg[:self.n_rows]   # views
+        self._sign = np.zeros(self.n_rows)
         self._coef_layer = [None] * self.L  # which coefficients the rows of a layer hold now
 
     def _set_rows(self, rows, on):
         """Switch signed rows ``(row, +-1)`` on (``s (a.x + c) >= min_margin``) or off."""
         h, bounds, inf = self.h, self._row_on, self.inf
+        sign = self._sign
         for r, s in rows:
+            sign[r] = s if on else 0
             if not on:
                 h.changeRowBounds(r, -inf, inf)
             elif s > 0:
@@ -193,6 +213,8 @@ class Enumerator:
         h = self.h
         h.run()
         status = h.getModelStatus()
+        if status == _INFEASIBLE:
+            return None
         if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible):
             # numerical trouble: forget the basis and solve cold once more
             self.lp_retries += 1
@@ -204,8 +226,9 @@ class Enumerator:
         if status != highspy.HighsModelStatus.kOptimal:
             return None
         x = np.array(h.getSolution().col_value)
-        if not self.unbounded:
-            np.clip(x, self.lo, self.hi, out=x)  # basic columns may sit 1e-9 outside their bounds
+        if not self.unbounded:  # basic columns may sit 1e-9 outside their bounds
+            np.minimum(x, self.hi, out=x)
+            np.maximum(x, self.lo, out=x)
         return x
 
     def reset_rows(self):
@@ -213,6 +236,7 @@ class Enumerator:
         inf = self.inf
         n = self.n_rows
         self.h.changeRowsBounds(n, np.arange(n, dtype=np.int32), np.full(n, -inf), np.full(n, inf))
+        self._sign[:] = 0
 
     # -- a layer's constraints on the current region --------------------------------------
     def _enter_layer(self, l):
@@ -267,6 +291,9 @@ class Enumerator:
                 loaded[ci] = row
         self._row_on[base + cuts, 0] = -gh[cuts] + self.min_margin
         self._row_on[base + cuts, 1] = -gh[cuts] - self.min_margin
+        self._row_on_list = self._row_on.tolist()
+        self._G[base:base + len(gh)] = Gh
+        self._g[base:base + len(gh)] = gh
         # options of each unit: None (impossible) or the (constraint, sign) pairs it needs
         options = []
         cpu = self.cons_per_unit
@@ -337,6 +364,8 @@ class Enumerator:
         """Enumerate the regions below the current region. Layer ``l`` is entered; ``rem``
         lists its undecided units as ``(unit, live options)``; the rows of ``P`` are interior
         points of the region with margins ``mP``; ``depth`` counts the splits above."""
+        if self.relu:
+            return self._explore_relu(l, [u for u, _ in rem], P @ self._H.T + self._hg, depth)
         self.node_count += 1
         if self.node_count & 255 == 0:
             self._check_stop()
@@ -427,6 +456,179 @@ class Enumerator:
             del self.log[log_len:]
             if rows_on:
                 self._set_rows(rows_on, False)
+
+    def _explore_relu(self, l, units, Q, depth):
+        """:meth:`explore` for ReLU networks, where unit ``u`` of layer ``l`` has the one row
+        ``r = row_base[l] + u`` and two options (off: row <= -margin, on: row >= margin).
+        ``units`` lists the undecided units of layer ``l``. Each row of ``Q`` is a known point
+        ``p`` of the region lifted to ``H p + hg = [G p + g, p]`` (its values on every row,
+        then the point), carried down the tree (a child keeps the rows of its points) so that
+        a node's tests cost a few array operations; a point's margin is read at the leaf."""
+        self.node_count += 1
+        if self.node_count & 255 == 0:
+            self._check_stop()
+        R = self.n_rows
+        while not units:  # the layer is decided: enter the next one, or a region is complete
+            if l == self.L - 1:
+                self._leaf_relu(Q)
+                return
+            l += 1
+            units = [u for u, _ in self._enter_layer(l)]
+            Q = Q[:, R:] @ self._H.T + self._hg
+        if depth == self.cutoff:
+            P = Q[:, R:].copy()
+            self.roots.append((tuple(self.log), l, tuple((u, (0, 1)) for u in units), P, np.ones(len(P))))
+            return
+        h, inf, sign, pattern, log = self.h, self.inf, self._sign, self.pattern, self.log
+        H, hg, bounds, lo, hi = self._H, self._hg, self._row_on_list, self.lo, self.hi
+        optimal, infeasible = _OPTIMAL, _INFEASIBLE
+        base, start, tol = self.row_base[l], self.layer_start[l], self.point_margin
+        stop = base + self.widths[l]
+        # 1. which sides of each undecided unit meet the region: a known point proves a side,
+        #    otherwise one LP; the LP's point lies in the region and may prove the sides of the
+        #    units after it, so its values are kept for them
+        if len(Q) == 1:
+            top = bot = Q[0, base:stop].tolist()
+        else:
+            Qs = Q[:, base:stop]
+            top, bot = np.maximum.reduce(Qs).tolist(), np.minimum.reduce(Qs).tolist()
+        split, fixed, new, new_vals, rows_on = [], [], [], [], []
+        for u in units:
+            off, on = bot[u] < -tol, top[u] > tol
+            if new_vals and not (off and on):
+                for ql in new_vals:
+                    v = ql[u]
+                    if v < -tol:
+                        off = True
+                    elif v > tol:
+                        on = True
+            if off and on:
+                split.append(u)
+                continue
+            r = base + u
+            for j in (0, 1):
+                if on if j else off:
+                    continue
+                if j:
+                    h.changeRowBounds(r, bounds[r][0], inf)
+                else:
+                    h.changeRowBounds(r, -inf, bounds[r][1])
+                self.lp_count += 1
+                h.run()
+                status = h.getModelStatus()
+                if status == infeasible:
+                    if on if not j else off:
+                        # the unit takes its other side for the whole subtree: switch that
+                        # side on now (it holds for the later units' LPs too)
+                        if j:
+                            h.changeRowBounds(r, -inf, bounds[r][1])
+                            sign[r] = -1.0
+                        else:
+                            h.changeRowBounds(r, bounds[r][0], inf)
+                            sign[r] = 1.0
+                        rows_on.append(r)
+                    else:
+                        h.changeRowBounds(r, -inf, inf)
+                    continue
+                if status == optimal:
+                    x = np.array(h.getSolution().col_value)
+                    if lo is not None:  # basic columns may sit 1e-9 outside their bounds
+                        np.minimum(x, hi, out=x)
+                        np.maximum(x, lo, out=x)
+                else:
+                    self.lp_count -= 1
+                    x = self._solve()  # numerical trouble: _solve retries, cold if need be
+                h.changeRowBounds(r, -inf, inf)
+                if x is None:
+                    continue
+                q = H @ x + hg
+                new.append(q)
+                new_vals.append(q[base:stop].tolist())
+                if j:
+                    on = True
+                else:
+                    off = True
+            if off and on:
+                split.append(u)
+            elif off or on:
+                fixed.append((u, 1 if on else 0))
+            else:  # neither side holds a ball of radius min_margin: too thin to count
+                for r in rows_on:
+                    h.changeRowBounds(r, -inf, inf)
+                    sign[r] = 0.0
+                return
+        if new:
+            Q = np.concatenate([Q, np.array(new)])
+        # 2. one-sided units take their side for the whole subtree (all their rows at once)
+        log_len = len(log)
+        if fixed:
+            rows = [base + u for u, _ in fixed]
+            m = np.minimum.reduce(Q[:, rows] * np.array([1.0 if j else -1.0 for _, j in fixed]), axis=1)
+            for u, j in fixed:
+                r = base + u
+                if not sign[r]:
+                    if j:
+                        h.changeRowBounds(r, bounds[r][0], inf)
+                        sign[r] = 1.0
+                    else:
+                        h.changeRowBounds(r, -inf, bounds[r][1])
+                        sign[r] = -1.0
+                    rows_on.append(r)
+                pattern[start + u] = j
+                log.append((start + u, j))
+            Q = Q[m > tol]
+            if not len(Q):
+                x = self._solve()
+                Q = None if x is None else (H @ x + hg)[None, :]
+        if Q is None:
+            pass
+        elif not split:
+            if l == self.L - 1:
+                self._leaf_relu(Q)
+            else:
+                self._explore_relu(l, (), Q, depth)
+        else:
+            # 3. split by the first two-sided unit; the others are asked again in each child
+            u, rest = split[0], split[1:]
+            r, g = base + u, start + u
+            col = Q[:, r]
+            for j in (0, 1):
+                if j:
+                    h.changeRowBounds(r, bounds[r][0], inf)
+                    sign[r] = 1.0
+                    Qc = Q[col > tol]
+                else:
+                    h.changeRowBounds(r, -inf, bounds[r][1])
+                    sign[r] = -1.0
+                    Qc = Q[col < -tol]
+                if not len(Qc):
+                    x = self._solve()
+                    if x is None:
+                        continue
+                    Qc = (H @ x + hg)[None, :]
+                pattern[g] = j
+                log.append((g, j))
+                self._explore_relu(l, rest, Qc, depth + 1)
+                log.pop()
+            h.changeRowBounds(r, -inf, inf)
+            sign[r] = 0.0
+        del log[log_len:]
+        for r in rows_on:
+            h.changeRowBounds(r, -inf, inf)
+            sign[r] = 0.0
+
+    def _leaf_relu(self, Q):
+        """Record the current (complete) region, its witness the known point deepest inside."""
+        self.leaf_count += 1
+        if self.collect:
+            self.leaves_p.append(tuple(self.pattern))
+            R = self.n_rows
+            if len(Q) > 1:
+                S = self._sign
+                on = S != 0
+                if on.any():
+                    Q = Q[[int(np.minimum.reduce(Q[:, :R][:, on] * S[on], axis=1).argmax())]]
+            self.leaves_x.append(Q[0, R:])
 
     def _point_values(self, l, P):
         """The values the points' option margins are read from, and which options some point
