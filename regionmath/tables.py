@@ -363,6 +363,47 @@ def verification_table() -> Table:
                                "bench/bench_verify_constructions.md (tables hold no timings).")
 
 
+@table("serra2018-experiment")
+def serra2018_experiment() -> Table:
+    """Serra 2018's experiment on the bundled 8x8 digits: counted regions against the bounds."""
+    from .experiments import serra2018 as exp
+    rows = []
+    for r in exp.table_rows():
+        mean = r["regions_mean"]
+        rows.append([r["n1"], r["n2"], r["nets"], r["counted"], r["certified"], r["regions_min"],
+                     None if mean is None else f"{float(mean):.1f}", r["regions_max"],
+                     "yes" if r["lower_bound_only"] else "no", r["train_error"], r["test_error"]]
+                    + [r[b] for b in exp.BOUNDS])
+    return Table("serra2018-experiment", "Regions of trained 22-unit ReLU networks (n1, 22 - n1) on 8x8 digits",
+                 ["n1", "n2", "nets", "counted", "certified", "min", "mean", "max", "lower bounds only",
+                  "train error", "test error"] + list(exp.BOUNDS), rows,
+                 caption="Differs from Serra et al. 2018: scikit-learn's bundled 8x8 digits (64 inputs scaled to "
+                         "[0,1]) instead of MNIST (784 inputs), 3 networks per width instead of 10. Regions counted "
+                         "exactly in [0,1]^64 from the cached weights (regionmath/experiments/weights); 'lower bounds "
+                         "only': some count hit its time limit (recount with scripts/train_experiments.py). "
+                         "Bounds at n0 = 64 (equal to n0 = 784 since 64 >= 22).")
+
+
+@table("montufar2014-fig1")
+def montufar2014_fig1() -> Table:
+    """Montufar 2014 Fig. 1 / App. F: shallow (20) against deep (10, 10) on a sinusoid."""
+    from .experiments import montufar2014 as exp
+    rows = [[r["model"], "-".join(map(str, r["widths"])), r["regions"], r["linear_pieces"], r["train_misclassified"],
+             r["test_misclassified"], r["points"]] for r in exp.fig1_rows()]
+    return Table("montufar2014-fig1", "Shallow (20 units) against deep (10 + 10) on a sinusoidal boundary",
+                 ["model", "widths", "activation regions", "affine pieces", "train errors", "test errors", "points"],
+                 rows, caption="Regions counted exactly as polygons in [-1,1]^2 (activation regions, and Montufar's "
+                               "maximal affine pieces of the output). Set-up in regionmath/experiments/montufar2014.py; "
+                               "the paper's depth advantage (123 vs 24 errors) did not reproduce with this training.")
+
+
+@table("records")
+def records() -> Table:
+    """Best-known region counts for small architectures, recounted from records/."""
+    from .search import records_table
+    return records_table()
+
+
 # ------------------------------------------------------------------------------------------
 # Figures
 # ------------------------------------------------------------------------------------------
@@ -432,3 +473,38 @@ def serra2018_sweep_figure(out: Path) -> list:
     ax.legend(fontsize=7)
     fig.tight_layout()
     return _save_figure(fig, out, "serra2018-sweep-plot", ["n1", "n2"] + ids, [[r[0], r[1]] + [r[c] for c in cols] for r in t.rows])
+
+
+def _paper_figure(out: Path, name: str, draw, columns, rows) -> list:
+    """A figure drawn by an experiment's own function (PNG and PDF) plus the data it shows."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [draw(out / f"{name}.png"), draw(out / f"{name}.pdf")]
+    data = out / f"{name}.csv"
+    buf = io.StringIO()
+    buf.write(_header(name, "#") + "\n")
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    w.writerows([[_cell(v) for v in r] for r in rows])
+    _atomic_write(data, buf.getvalue())
+    return [Path(p) for p in paths] + [data]
+
+
+@figure("serra2018-experiment-plot")
+def serra2018_experiment_figure(out: Path) -> list:
+    from .experiments import serra2018 as exp
+    t = serra2018_experiment()
+    return _paper_figure(out, "serra2018-experiment-plot", exp.figure, t.columns, t.rows)
+
+
+@figure("montufar2014-fig1-plot")
+def montufar2014_fig1_figure(out: Path) -> list:
+    from .experiments import montufar2014 as exp
+    t = montufar2014_fig1()
+    return _paper_figure(out, "montufar2014-fig1-plot", exp.figure1, t.columns, t.rows)
+
+
+@figure("montufar2014-appg-plot")
+def montufar2014_appg_figure(out: Path) -> list:
+    from .experiments import montufar2014 as exp
+    return _paper_figure(out, "montufar2014-appg-plot", exp.appendix_g_figure, ["figure"],
+                         [["inputs in different regions that one layer-2 unit identifies (App. G)"]])

@@ -92,6 +92,10 @@ class _Stop(Exception):
     """Raised inside the search when the time limit or a stop request is reached."""
 
 
+class _SolverFailure(_Stop):
+    """HiGHS could not decide an LP twice (warm, then cold): stop this subtree, incomplete."""
+
+
 class Enumerator:
     """The depth-first search over one network: its LP model, the per-layer data of the
     current path and the pattern being built. One per process; reused for many subtrees.
@@ -222,7 +226,9 @@ class Enumerator:
             h.run()
             status = h.getModelStatus()
             if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible):
-                raise RuntimeError(f"HiGHS could not decide a region LP ({h.modelStatusToString(status)})")
+                # an undecided LP leaves this subtree uncounted: the count becomes a flagged
+                # lower bound (complete=False) rather than a crash or a guess
+                raise _SolverFailure(f"HiGHS could not decide a region LP ({h.modelStatusToString(status)})")
         if status != highspy.HighsModelStatus.kOptimal:
             return None
         x = np.array(h.getSolution().col_value)

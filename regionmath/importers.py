@@ -1,0 +1,169 @@
+"""Importing trained networks: numpy arrays, scikit-learn MLPs and PyTorch ``nn.Sequential``.
+
+Every importer returns a :class:`~regionmath.network.Network` whose hidden layers are the
+source model's ReLU layers and whose linear output layer ``(Wout, bout)`` is the model's last
+affine map (taken *before* any output non-linearity such as softmax or the logistic
+function: those are monotone per output and do not split input space into regions).
+
+The weights are copied as float64. A float32 weight (PyTorch's default) is exactly a float64,
+so the imported network is exactly the source network read in exact arithmetic; counting
+and certification then concern the very function the source library approximates in its own
+floating point.
+
+Examples
+--------
+A scikit-learn classifier with two hidden layers of 3 and 2 ReLU units:
+
+>>> import numpy as np
+>>> from sklearn.neural_network import MLPClassifier
+>>> rng = np.random.default_rng(0)
+>>> X, y = rng.random((60, 2)), rng.integers(0, 3, 60)
+>>> model = MLPClassifier(hidden_layer_sizes=(3, 2), max_iter=300, random_state=0).fit(X, y)
+>>> net = from_sklearn(model, box=([0, 0], [1, 1]))
+>>> net.widths, net.output[0].shape
+((3, 2), (3, 2))
+
+Plain arrays (``W`` of shape ``(fan_out, fan_in)`` as in DESIGN.md):
+
+>>> net = from_numpy([[[1.0, -1.0], [0.5, 2.0]]], [[0.0, -1.0]], output=([[1.0, 1.0]], [0.0]))
+>>> net.widths, net.n0, net.forward([1.0, 1.0]).tolist()
+((2,), 2, [1.5])
+
+Anything else is refused with one line:
+
+>>> from_numpy([[[1.0, 2.0]]], [[0.0, 1.0]])
+Traceback (most recent call last):
+...
+regionmath.errors.RegionmathError: b1 has 2 entries but W1 has 1 rows
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import RegionmathError
+from .network import Network
+
+__all__ = ["from_numpy", "from_sklearn", "from_torch"]
+
+
+def from_numpy(weights, biases, output=None, box=None, activation="relu", rank=1) -> Network:
+    """A network from per-layer numpy arrays.
+
+    Parameters
+    ----------
+    weights, biases : sequences of array_like
+        Hidden layers ``W_l`` of shape ``(rows_l, n_{l-1})`` and ``b_l`` of shape ``(rows_l,)``.
+    output : (Wout, bout) or None
+        A linear output layer; it does not split regions.
+    box : (lo, hi) or None
+        The input domain (default ``[-1, 1]^n0``).
+    activation, rank :
+        As for :class:`~regionmath.network.Network`.
+
+    Returns
+    -------
+    Network
+    """
+    try:
+        weights = [np.asarray(W, dtype=float) for W in weights]
+        biases = [np.asarray(b, dtype=float) for b in biases]
+    except (TypeError, ValueError) as e:
+        raise RegionmathError(f"weights and biases must be numeric arrays ({e})") from None
+    return Network(weights, biases, activation, rank, output=output, box=box)
+
+
+def from_sklearn(model, box=None) -> Network:
+    """Import a fitted scikit-learn ``MLPClassifier`` or ``MLPRegressor`` with ReLU units.
+
+    scikit-learn stores ``coefs_[i]`` with shape ``(fan_in, fan_out)`` and computes
+    ``relu(h @ coefs_[i] + intercepts_[i])``, so ``W_i`` is the transpose. The last layer
+    (before ``out_activation_``: identity, logistic or softmax) becomes ``(Wout, bout)``.
+
+    Parameters
+    ----------
+    model : sklearn.neural_network.MLPClassifier or MLPRegressor
+        Fitted, with ``activation="relu"`` and at least one hidden layer.
+    box : (lo, hi) or None
+        The input domain (default ``[-1, 1]^n0``).
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    RegionmathError
+        For another model class, another activation, an unfitted model or no hidden layer.
+    """
+    name = type(model).__name__
+    if name not in ("MLPClassifier", "MLPRegressor"):
+        raise RegionmathError(f"from_sklearn imports MLPClassifier or MLPRegressor, got {name}")
+    if getattr(model, "activation", None) != "relu":
+        raise RegionmathError(f"only relu MLPs can be imported, this {name} uses activation={model.activation!r}")
+    coefs = getattr(model, "coefs_", None)
+    if coefs is None:
+        raise RegionmathError(f"the {name} is not fitted (no coefs_); fit it before importing")
+    if len(coefs) < 2:
+        raise RegionmathError(f"the {name} has no hidden layer; a network needs at least one")
+    Ws = [np.asarray(c, dtype=float).T for c in coefs]
+    bs = [np.asarray(b, dtype=float) for b in model.intercepts_]
+    return Network(Ws[:-1], bs[:-1], "relu", 1, output=(Ws[-1], bs[-1]), box=box)
+
+
+# PyTorch modules that are the identity at evaluation time (Dropout in eval mode, Identity).
+_TORCH_NOOPS = ("Identity", "Dropout")
+
+
+def from_torch(module, box=None) -> Network:
+    """Import a PyTorch ``nn.Sequential`` of ``Linear`` and ``ReLU`` layers.
+
+    The accepted shape is ``Linear, ReLU, Linear, ReLU, ..., [Linear]``: every ``Linear``
+    but a final one is followed by a ``ReLU``; a final ``Linear`` is the output layer.
+    ``Identity`` and ``Dropout`` (the identity at evaluation) may appear anywhere. A
+    ``Linear`` without bias gets a zero bias.
+
+    Parameters
+    ----------
+    module : torch.nn.Sequential
+    box : (lo, hi) or None
+        The input domain (default ``[-1, 1]^n0``).
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    RegionmathError
+        For any other module or layer (convolutions, other activations, two Linear layers in
+        a row, a ReLU without a Linear before it).
+    """
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - depends on the optional extra
+        raise RegionmathError("PyTorch is not installed; install the extra: pip install 'regionmath[torch]'") from None
+    if not isinstance(module, torch.nn.Sequential):
+        raise RegionmathError(f"from_torch imports a torch.nn.Sequential of Linear and ReLU layers, got {type(module).__name__}")
+    layers = [m for m in module if type(m).__name__ not in _TORCH_NOOPS]
+    Ws, bs, pending = [], [], None
+    for i, m in enumerate(layers):
+        if isinstance(m, torch.nn.Linear):
+            if pending is not None:
+                raise RegionmathError(f"layer {i} is a Linear right after a Linear; only Linear, ReLU, Linear, ReLU, ..., [Linear] is supported")
+            W = m.weight.detach().cpu().to(torch.float64).numpy()
+            b = (m.bias.detach().cpu().to(torch.float64).numpy() if m.bias is not None
+                 else np.zeros(W.shape[0]))
+            pending = (W, b)
+        elif isinstance(m, torch.nn.ReLU):
+            if pending is None:
+                raise RegionmathError(f"layer {i} is a ReLU without a Linear before it; only Linear, ReLU, ..., [Linear] is supported")
+            Ws.append(pending[0])
+            bs.append(pending[1])
+            pending = None
+        else:
+            raise RegionmathError(f"layer {i} is a {type(m).__name__}; only Linear and ReLU layers "
+                                  f"(and Identity, Dropout) can be imported")
+    if not Ws:
+        raise RegionmathError("the Sequential has no Linear+ReLU hidden layer; a network needs at least one")
+    return Network(Ws, bs, "relu", 1, output=pending, box=box)

@@ -1,0 +1,874 @@
+"""Searching for networks with many linear regions: best-known counts for small architectures.
+
+The published bounds bracket the maximal number of activation regions of an architecture:
+an upper bound (the smallest applicable registry entry, :func:`regionmath.bounds.tightest_upper`)
+and a lower bound realised by a construction (:func:`regionmath.bounds.best_lower`). For small
+architectures the gap can be probed directly: search over the weights for a network with
+as many regions as possible, and count them exactly. A count that meets the upper bound
+*settles* the maximum; a count above the best published lower bound *beats* it.
+
+What is counted is the number of activation regions in all of ``R^n0`` (the bounds are
+statements about ``R^n0``), by the exact enumerator in its unbounded mode
+(:func:`count_in_rn0`). The MILP of Serra et al. cannot count there: its big-M constants
+need a bounded domain.
+
+The search (:func:`search_max_regions`) is a restarted stochastic hill-climb with a little
+annealing; every step is one exact enumeration, so the objective is an integer and no
+gradient or surrogate is used. Moves are local and geometric:
+
+* *re-anchor*: move one unit's hyperplane (maxout: one piece's tie) so that it passes
+  through a point of an existing region, as seen by its layer -- the move that makes a
+  later layer cut regions of the earlier ones;
+* *jitter*: a Gaussian perturbation of one unit's weights and bias, at one of several scales;
+* *shake*: a small perturbation of a whole layer.
+
+Restarts alternate between fresh data-anchored random networks and kicks of the best
+network found; by default the published constructions that apply to the architecture
+(:mod:`regionmath.constructions`) are the first starting points. The best network is then
+normalised (each unit's incoming weights scaled to at most 1 in absolute value, the next
+layer compensating, which changes no region), rounded to short rationals (few significant bits)
+until the count survives, and recounted with every witness certified in exact arithmetic.
+
+Records
+-------
+``records/`` at the repository root holds the best network found for each small
+architecture, with exact rational weights, and ``records/index.json`` saying how each was
+found; :func:`build_records` produces them (offline) and :func:`records_table` recounts the
+stored networks -- it never searches -- and compares them with the bounds.
+
+Examples
+--------
+Three lines in general position cut the plane into ``Phi(3, 2) = 7`` regions; the search
+reaches that maximum (the exact ``zaslavsky`` entry) at once:
+
+>>> from regionmath import Architecture
+>>> result = search_max_regions(Architecture(2, (3,)), time_limit=20, seed=0, use_constructions=False)
+>>> result.count, result.certified, result.settled
+(7, True, True)
+
+Counting in ``R^n0``, certified:
+
+>>> from regionmath.network import Network
+>>> count_in_rn0(Network.from_exact([[[1], [1]]], [[0, "-1/2"]])).count
+3
+
+References
+----------
+.. [1] T. Serra, C. Tjandraatmadja, S. Ramalingam, "Bounding and Counting Linear Regions of
+   Deep Neural Networks", ICML 2018 (Thm 1: the upper bound; the exact 1-D maximum; Sec. 4:
+   counting).
+.. [2] G. Montúfar, R. Pascanu, K. Cho, Y. Bengio, "On the Number of Linear Regions of Deep
+   Neural Networks", NIPS 2014 (Thm 4: the folding lower bound; Thm 8: maxout).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from .architecture import Architecture
+from .errors import RegionmathError
+
+#: the repository's records folder (next to the package)
+RECORDS_DIR = Path(__file__).resolve().parent.parent / "records"
+
+#: the architectures the records cover: relu n0 <= 3, L <= 3, widths <= 6 ...
+RELU_SCOPE = {"n0": (1, 2, 3), "L": (1, 2, 3), "width": 6}
+#: ... and small maxout ones: n0 <= 2, L <= 2, widths <= 2, rank 2 or 3
+MAXOUT_SCOPE = {"n0": (1, 2), "L": (1, 2), "width": 2, "rank": (2, 3)}
+
+
+# -- counting in all of R^n0 ---------------------------------------------------------------------
+def count_in_rn0(network, method="enumerate", time_limit=None, progress=None, certify=True, collect=True):
+    """Count the activation regions of ``network`` in all of ``R^n0`` (its box is ignored).
+
+    Parameters
+    ----------
+    network : Network
+    method : {"enumerate", "line"}
+        The enumerator counts in ``R^n0``; "line" (relu, ``n0 = 1`` only) finds the
+        breakpoints on the line directly (:func:`_line_breakpoints`, 35-120x faster), with
+        the same exact certificate. The MILP of Serra et al. (2018, Sec. 4) needs a bound
+        ``M`` on every pre-activation, which exists only on a bounded domain, and brute force
+        shares its LPs with a box: any other method raises RegionmathError.
+    time_limit : float or None
+        Seconds; when reached the result has ``complete=False`` (a lower bound).
+    progress : callable or None
+        Passed to the enumerator.
+    certify : bool
+        Check every witness in exact arithmetic and that the patterns are distinct; then
+        ``certified`` is True and ``count`` is a proved lower bound on the regions.
+    collect : bool
+        Keep the regions (needed to certify).
+
+    Returns
+    -------
+    CountResult
+        With ``info["domain"] == "R^n0"``.
+
+    References
+    ----------
+    .. [1] T. Serra, C. Tjandraatmadja, S. Ramalingam, ICML 2018, Sec. 4 (the MILP and its
+       bounded domain).
+    """
+    if method == "line":
+        return _count_line_certified(network, certify)
+    if method != "enumerate":
+        raise RegionmathError(f"counting in all of R^n0 needs method 'enumerate' or 'line' (got {method!r}): the "
+                              "MILP's big-M constants and the brute-force LPs need a bounded box")
+    from .counting import count_regions
+    result = count_regions(network, method="enumerate", time_limit=time_limit, progress=progress,
+                           certify=False, jobs=1, unbounded=True, collect=collect or certify)
+    if certify:
+        result.certified = certify_rn0(network, result.regions) and len(result.regions) == result.count
+    return result
+
+
+def _count_line_certified(network, certify=True):
+    """``count_in_rn0(method="line")``: one region per interval between the breakpoints,
+    its witness the interval's midpoint, certified exactly like the enumerator's."""
+    from .counting import CountResult, Region
+    if network.n0 != 1 or network.activation != "relu":
+        raise RegionmathError(f"method 'line' counts relu networks on R^1 only, got a {network.architecture} network")
+    start = time.perf_counter()
+    params = list(zip(network.weights, network.biases))
+    count, points = _count_line_relu(params)
+    regions = [Region(network.pattern_key(x), x) for x in points]
+    result = CountResult(count=count, method="line", complete=True, seconds=0.0, regions=regions,
+                         info={"domain": "R^n0"})
+    if certify:
+        result.certified = certify_rn0(network, regions) and len(regions) == count
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def certify_rn0(network, regions) -> bool:
+    """Exact certificate for regions counted in ``R^n0``: every witness passes
+    :func:`regionmath.counting.certify.certify_regions` with no box, and no pattern repeats."""
+    from .counting.certify import certify_regions
+    if not certify_regions(network, regions, bounded=False):
+        return False
+    patterns = regions.patterns if hasattr(regions, "patterns") else [r.pattern for r in regions]
+    return len({tuple(int(v) for v in p) for p in patterns}) == len(patterns)
+
+
+# -- the search ------------------------------------------------------------------------------------
+@dataclass
+class SearchResult:
+    """The best network a search found.
+
+    ``count`` is the certified number of regions in ``R^n0`` of ``network`` (exact rational
+    weights); ``float_count`` the count of the float network before rounding. ``complete`` is
+    False when the time limit (or an interruption) stopped the search before its evaluation
+    budget was spent or the upper bound reached: the result is then the best so far.
+    ``settled`` is True when ``count`` meets the tightest published upper bound.
+    """
+
+    architecture: Architecture
+    network: object
+    count: int
+    certified: bool
+    complete: bool
+    settled: bool
+    upper: Optional[tuple] = None          # (bound id, value) or None
+    float_count: int = 0
+    evaluations: int = 0
+    restarts: int = 0
+    seconds: float = 0.0
+    seed: int = 0
+    origin: str = ""                       # "random" or "construction:<id>"
+    bits: int = 0                          # significant bits of the rounding that kept the count
+    history: list = field(default_factory=list)   # (evaluation, seconds, best) at each improvement
+
+    def as_dict(self) -> dict:
+        return {"architecture": str(self.architecture), "n0": self.architecture.n0,
+                "widths": list(self.architecture.widths), "activation": self.architecture.activation,
+                "rank": self.architecture.rank, "count": str(self.count), "certified": self.certified,
+                "complete": self.complete, "settled": self.settled,
+                "upper": None if self.upper is None else {"id": self.upper[0], "value": str(self.upper[1])},
+                "float_count": str(self.float_count), "evaluations": self.evaluations,
+                "restarts": self.restarts, "seconds": round(self.seconds, 2), "seed": self.seed,
+                "origin": self.origin, "bits": self.bits}
+
+
+def _check_arch(arch):
+    if not isinstance(arch, Architecture):
+        raise RegionmathError(f"search needs an Architecture, got {type(arch).__name__}")
+
+
+def _make_network(arch, params):
+    from .network import Network
+    return Network([W for W, _ in params], [b for _, b in params], arch.activation, arch.rank)
+
+
+#: networks with a region only found beyond this distance are refused by the search: float
+#: witnesses out there lose the precision the exact certificate needs (a float at 1e12 is
+#: only known to 1e-4), and the inputs can always be rescaled to keep the regions near
+WITNESS_CAP = 1e5
+
+
+class _Objective:
+    """The float count of a parameter list in R^n0 (exact enumeration, no certification)."""
+
+    def __init__(self, arch, deadline):
+        self.arch, self.deadline, self.evaluations, self.failures = arch, deadline, 0, 0
+
+    def __call__(self, params):
+        from .counting.enumerate import count_enumerate
+        left = None if self.deadline is None else self.deadline - time.time()
+        if left is not None and left <= 0:
+            raise _OutOfTime()
+        self.evaluations += 1
+        if self.arch.n0 == 1 and self.arch.activation == "relu":
+            count, points = _count_line_relu(params)
+            if np.abs(points).max() > WITNESS_CAP:
+                self.failures += 1
+                return -1, np.zeros((0, 1))
+            return count, points
+        try:
+            res = count_enumerate(_make_network(self.arch, params), time_limit=left, jobs=1, unbounded=True,
+                                  collect=True)
+        except RuntimeError:  # the LP solver gave up on a numerically nasty network: skip it
+            self.failures += 1
+            return -1, np.zeros((0, self.arch.n0))
+        if not res.complete:
+            raise _OutOfTime()
+        wit = np.asarray(res.regions.witnesses if hasattr(res.regions, "witnesses") else
+                         [r.witness for r in res.regions], dtype=float).reshape(-1, self.arch.n0)
+        if len(wit) and np.abs(wit).max() > WITNESS_CAP:
+            self.failures += 1
+            return -1, np.zeros((0, self.arch.n0))
+        return res.count, wit
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+#: breakpoints of a 1-D network closer than this (relative to max(1, |x|)) are one; finer
+#: than the enumerator's margin (regions of width 2e-7), so it finds what that finds, and the
+#: exact certificate (distinct patterns) rejects a spurious split
+LINE_GAP = 1e-9
+
+
+def _line_breakpoints(params):
+    """The sorted points of R^1 where some unit of a relu network changes sign.
+
+    On R^1 every pattern's set is an interval (it is cut out by half-lines), so the regions
+    are the intervals between these points. Layer by layer, each unit is affine on each
+    interval of the earlier layers' breakpoints; its zero inside an interval (if any) is a
+    new breakpoint. Float arithmetic: a fast search objective only (records are recounted
+    by the enumerator and certified).
+    """
+    bps = np.empty(0)
+    for l in range(len(params)):
+        reps = _line_points(bps)
+        h, dh = reps[:, None], np.ones((len(reps), 1))
+        for W, b in params[:l + 1]:
+            z, dz = h @ W.T + b, dh @ W.T
+            h, dh = np.maximum(z, 0), dz * (z > 0)
+        s, c = dz, z - dz * reps[:, None]          # z = s x + c on each interval
+        left = np.r_[-np.inf, bps][:, None]
+        right = np.r_[bps, np.inf][:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = -c / s
+            tol = LINE_GAP * np.maximum(1.0, np.abs(x))
+            inside = (s != 0) & (x > left + tol) & (x < right - tol)
+        new = np.sort(x[inside])
+        if len(new):
+            allx = np.sort(np.r_[bps, new])
+            keep = np.r_[True, np.diff(allx) > LINE_GAP * np.maximum(1.0, np.abs(allx[1:]))]
+            bps = allx[keep]
+    return bps
+
+
+def _line_points(bps):
+    """One point inside each interval between the breakpoints (the rays included)."""
+    if not len(bps):
+        return np.zeros(1)
+    span = max(1.0, bps[-1] - bps[0])
+    return np.r_[bps[0] - span, (bps[:-1] + bps[1:]) / 2, bps[-1] + span]
+
+
+def _count_line_relu(params):
+    """The float count of a relu network on the line, and one point per region."""
+    bps = _line_breakpoints(params)
+    return len(bps) + 1, _line_points(bps)[:, None]
+
+
+def _best_offset_line(arch, params, l, r, rng):
+    """The bias of relu unit ``r`` of layer ``l`` on R^1 whose zero level crosses the most
+    pieces of the piecewise-linear function ``W_r . h_{l-1}`` (a one-dimensional stabbing
+    problem over the intervals of the earlier layers); ties broken at random."""
+    W = params[l][0][r]
+    bps = _line_breakpoints(params[:l]) if l else np.empty(0)
+    pts = np.r_[bps, _line_points(bps)[[0, -1]]]   # the breakpoints, then a point on each ray
+    h = pts[:, None]
+    for Wp, bp in params[:l]:
+        h = np.maximum(h @ Wp.T + bp, 0)
+    g = h @ W
+    if not len(bps):
+        return -g[0] + rng.normal(), int(np.any(W != 0))
+    gb, g_left, g_right = g[:-2], g[-2], g[-1]
+    lo, hi = np.minimum(gb[:-1], gb[1:]), np.maximum(gb[:-1], gb[1:])
+    levels = np.unique(np.r_[gb, g_left, g_right])
+    cand = np.r_[levels[0] - 1, (levels[:-1] + levels[1:]) / 2, levels[-1] + 1]
+    hits = ((cand[:, None] > lo) & (cand[:, None] < hi)).sum(axis=1)
+    hits += (g_left < gb[0]) & (cand < gb[0]) & (cand > g_left) | (g_left > gb[0]) & (cand > gb[0]) & (cand < g_left)
+    hits += (g_right < gb[-1]) & (cand < gb[-1]) & (cand > g_right) | (g_right > gb[-1]) & (cand > gb[-1]) & (cand < g_right)
+    best = np.flatnonzero(hits == hits.max())
+    i = int(rng.choice(best))
+    # a random level inside the chosen gap between critical values
+    below = levels[i - 1] if i > 0 else levels[0] - 2
+    above = levels[i] if i < len(levels) else levels[-1] + 2
+    return -(below + (above - below) * rng.uniform(0.2, 0.8)), int(hits.max())
+
+
+def _best_unit_line(arch, params, l, r, rng, tries=16):
+    """Relu unit ``r`` of layer ``l`` on R^1 remade: among ``tries`` random directions (and
+    the current one, perturbed), the one whose best offset crosses the most pieces."""
+    W = params[l][0]
+    best = None
+    for t in range(tries):
+        w = rng.normal(size=W.shape[1]) if t % 2 else W[r] + rng.normal(scale=0.3 * (np.abs(W[r]).max() + 1e-9),
+                                                                        size=W.shape[1])
+        trial = [(Wp, bp) for Wp, bp in params]
+        Wt = W.copy()
+        Wt[r] = w
+        trial[l] = (Wt, params[l][1])
+        b, hits = _best_offset_line(arch, trial, l, r, rng)
+        if best is None or hits > best[0]:
+            best = (hits, w, b)
+    return best[1], best[2]
+
+
+def _layer_inputs(arch, params, X):
+    """The input of every layer at the points X (rows), as a list of arrays."""
+    outs, h = [], X
+    for W, b in params:
+        outs.append(h)
+        z = h @ W.T + b
+        h = np.maximum(z, 0) if arch.activation == "relu" else z.reshape(len(z), -1, arch.rank).max(axis=2)
+    return outs
+
+
+def _random_params(arch, rng, points):
+    """A random network whose every hyperplane passes through the image of a random point
+    (so each unit cuts where the inputs are, layer after layer)."""
+    params = []
+    h = points
+    sizes = arch.layer_sizes
+    k = arch.rank
+    for l in range(arch.L):
+        rows = sizes[l + 1] * k
+        W = rng.normal(size=(rows, sizes[l]))
+        anchor = h[rng.integers(len(h), size=rows)]
+        b = -(W * anchor).sum(axis=1) + rng.normal(scale=0.05, size=rows)
+        params.append((W, b))
+        z = h @ W.T + b
+        h = np.maximum(z, 0) if arch.activation == "relu" else z.reshape(len(z), -1, k).max(axis=2)
+    return params
+
+
+def _sample_points(arch, rng, m=64):
+    return rng.normal(size=(m, arch.n0))
+
+
+def _copy(params):
+    return [(W.copy(), b.copy()) for W, b in params]
+
+
+def _mutate(arch, params, rng, anchors):
+    """One local move (see the module docstring): re-anchor, jitter or shake."""
+    p = _copy(params)
+    l = int(rng.integers(arch.L))
+    W, b = p[l]
+    r = int(rng.integers(W.shape[0]))
+    move = rng.random()
+    scale = float(rng.choice([0.3, 0.1, 0.03, 0.01]))
+    if arch.n0 == 1 and arch.activation == "relu" and move < 0.35:
+        if move < 0.1 and l + 1 < arch.L:
+            # move one unit, then let every later unit answer with its best direction and offset
+            W[r] += rng.normal(scale=scale * (np.abs(W[r]).max() + 1e-9), size=W.shape[1])
+            b[r] = _best_offset_line(arch, p, l, r, rng)[0]
+            for m in range(l + 1, arch.L):
+                for u in rng.permutation(arch.widths[m]):
+                    p[m][0][u], p[m][1][u] = _best_unit_line(arch, p, m, u, rng, tries=6)
+        elif move < 0.2:
+            W[r], b[r] = _best_unit_line(arch, params, l, r, rng)
+        else:
+            b[r] = _best_offset_line(arch, params, l, r, rng)[0]
+    elif move < 0.1 and arch.activation == "relu":  # turn the unit round: same hyperplane, other side on
+        W[r], b[r] = -W[r], -b[r]
+    elif move < 0.25 and arch.widths[l] > 1 and len(anchors):
+        # clone another unit's direction with an offset through a point: a layer reuses a
+        # direction that already cuts many regions of the layers below
+        k = arch.rank
+        u, v = divmod(r, k)[0], int(rng.integers(arch.widths[l] - 1))
+        v += v >= u
+        H = _layer_inputs(arch, params, anchors[rng.integers(len(anchors), size=2)])[l]
+        rows = slice(u * k, u * k + k)
+        W[rows] = W[v * k:v * k + k] * (1 + rng.normal(scale=scale, size=(k, W.shape[1])))
+        if arch.activation == "relu":  # through the point
+            b[r] = -W[r] @ H[0]
+        else:  # the other unit translated by the difference of two points
+            b[rows] = b[v * k:v * k + k] - W[rows] @ (H[0] - H[1])
+    elif move < 0.55 and len(anchors):
+        h = _layer_inputs(arch, params, anchors[rng.integers(len(anchors), size=1)])[l][0]
+        if arch.activation == "relu":
+            b[r] = -W[r] @ h
+        else:  # a tie of this piece with another piece of its unit at the point
+            u, k = divmod(r, arch.rank)
+            other = u * arch.rank + int((k + 1 + rng.integers(arch.rank - 1)) % arch.rank)
+            b[r] = (W[other] - W[r]) @ h + b[other]
+        b[r] += rng.normal(scale=1e-3 * (1 + abs(b[r])))
+    elif move < 0.85:
+        mag = np.abs(W[r]).max() + 1e-9
+        W[r] += rng.normal(scale=scale * mag, size=W.shape[1])
+        b[r] += rng.normal(scale=scale * (mag + abs(b[r])))
+    else:
+        mag = np.abs(W).max() + 1e-9
+        W += rng.normal(scale=0.1 * scale * mag, size=W.shape)
+        b += rng.normal(scale=0.1 * scale * (mag + np.abs(b)), size=b.shape)
+    return p
+
+
+def _kick(arch, params, rng, anchors):
+    p = params
+    for _ in range(1 + int(rng.integers(arch.N))):
+        p = _mutate(arch, p, rng, anchors)
+    return p
+
+
+def _construction_seeds(arch):
+    """(id, float params) of every published construction that applies to ``arch``."""
+    from .constructions import REGISTRY, build
+    seeds = []
+    for cid in sorted(REGISTRY):
+        try:
+            c = build(cid, arch)
+        except RegionmathError:
+            continue
+        net = c.network
+        if net.widths != arch.widths or net.activation != arch.activation or net.rank != arch.rank:
+            continue
+        seeds.append((cid, [(W.copy(), b.copy()) for W, b in zip(net.weights, net.biases)]))
+    return seeds
+
+
+def search_max_regions(arch, time_limit=60.0, seed=0, max_evals=None, use_constructions=True,
+                       progress=None, patience=None, temperature=0.02, kick=0.3) -> SearchResult:
+    """Search the weights of ``arch`` for a network with as many regions in ``R^n0`` as possible.
+
+    A restarted hill-climb with annealing over exact region counts (module docstring). It
+    stops at the tightest published upper bound (the maximum is then settled), at
+    ``max_evals`` evaluations, or at the time limit; the best network is rounded to
+    rationals and its count certified in exact arithmetic.
+
+    Parameters
+    ----------
+    arch : Architecture
+        ReLU or maxout.
+    time_limit : float or None
+        Seconds for the search (the final rounding and certification come on top; they are
+        short for the architectures this is meant for). None: no limit (give ``max_evals``).
+    seed : int
+        Seed of the random generator: the same seed and budget give the same search.
+    max_evals : int or None
+        Budget of count evaluations.
+    use_constructions : bool
+        Start from the published constructions that apply (then random restarts).
+    progress : callable or None
+        Called after each improvement and every few seconds with a dict ``evaluations``,
+        ``best``, ``current``, ``restarts``, ``seconds``, ``upper``.
+    patience : int or None
+        Evaluations without improvement before a restart (default ``40 + 10 N``).
+    kick : float
+        The probability that a restart kicks the best network instead of starting afresh.
+    temperature : float
+        Annealing: a move losing a fraction ``f`` of the current count is accepted with
+        probability ``exp(-f / temperature)``.
+
+    Returns
+    -------
+    SearchResult
+
+    References
+    ----------
+    .. [1] T. Serra, C. Tjandraatmadja, S. Ramalingam, ICML 2018, Thm 1 (the upper bound the
+       search stops at) and Sec. 4 (what is counted).
+    """
+    from . import bounds
+    _check_arch(arch)
+    if time_limit is None and max_evals is None:
+        raise RegionmathError("a search needs a budget: give a time limit and/or a number of evaluations")
+    if time_limit is not None and not (isinstance(time_limit, (int, float)) and time_limit > 0):
+        raise RegionmathError(f"time limit must be a positive number of seconds, got {time_limit!r}")
+    if max_evals is not None and (isinstance(max_evals, bool) or not isinstance(max_evals, int) or max_evals < 1):
+        raise RegionmathError(f"max_evals must be a positive integer, got {max_evals!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise RegionmathError(f"seed must be a non-negative integer, got {seed!r}")
+    upper = bounds.tightest_upper(arch)
+    target = None if upper is None else upper[1]
+    start = time.time()
+    deadline = None if time_limit is None else start + float(time_limit)
+    rng = np.random.default_rng(int(seed))
+    patience = patience or (40 + 10 * arch.N)
+    objective = _Objective(arch, deadline)
+    best = {"count": -1, "params": None, "origin": "", "anchors": None}
+    state = {"restarts": 0, "last_report": 0.0, "current": 0}
+    history = []
+
+    def report(force=False):
+        if progress is None:
+            return
+        now = time.time()
+        if force or now - state["last_report"] >= 1.0:
+            state["last_report"] = now
+            progress({"evaluations": objective.evaluations, "best": best["count"], "current": state["current"],
+                      "restarts": state["restarts"], "seconds": now - start, "upper": target})
+
+    def done():
+        return (max_evals is not None and objective.evaluations >= max_evals) or \
+            (target is not None and best["count"] >= target)
+
+    def consider(count, params, anchors, origin):
+        if count > best["count"]:
+            best.update(count=count, params=params, origin=origin, anchors=anchors)
+            history.append((objective.evaluations, round(time.time() - start, 3), count))
+            report(force=True)
+
+    starts = []
+    complete = True
+    try:
+        # every construction is counted first; the climbs start from the best of them
+        for cid, params in (_construction_seeds(arch) if use_constructions else []):
+            if done():
+                break
+            c, a = objective(params)
+            consider(c, params, a, f"construction:{cid}")
+            starts.append((c, cid, params))
+        starts.sort(key=lambda t: -t[0])
+        while not done():
+            # a starting point: the next construction, a random network, or a kick of the best
+            if starts:
+                _, cid, params = starts.pop(0)
+                origin = f"construction:{cid}"
+            elif best["params"] is not None and rng.random() < kick:
+                params, origin = _kick(arch, best["params"], rng, best["anchors"]), best["origin"]
+            else:
+                params, origin = _random_params(arch, rng, _sample_points(arch, rng)), "random"
+            state["restarts"] += 1
+            cur, anchors = objective(params)
+            consider(cur, params, anchors, origin)
+            run_best, stale = cur, 0
+            while stale < patience and not done():
+                cand = _mutate(arch, params, rng, anchors)
+                c, a = objective(cand)
+                state["current"] = c
+                if c > run_best:
+                    run_best, stale = c, 0
+                else:
+                    stale += 1
+                if c >= cur or rng.random() < math.exp((c - cur) / (temperature * max(cur, 1))):
+                    params, cur, anchors = cand, c, a
+                    if max(np.abs(W).max() for W, _ in params) > 1e3:  # keep the scales sane
+                        params = _normalise(arch, params)
+                    consider(c, cand, a, origin)
+                report()
+    except (_OutOfTime, KeyboardInterrupt):
+        complete = False
+    if best["params"] is None:
+        raise RegionmathError(f"the time limit ({time_limit} s) ended the search before one network was counted; "
+                              "give more time")
+    if not done():
+        complete = False
+    seconds = time.time() - start
+    network, count, certified, bits = exact_network(arch, best["params"], best["count"])
+    settled = bool(certified and target is not None and count >= target)
+    return SearchResult(architecture=arch, network=network, count=count, certified=certified,
+                        complete=complete or settled, settled=settled,
+                        upper=None if upper is None else (upper[0].id, upper[1]), float_count=best["count"],
+                        evaluations=objective.evaluations, restarts=state["restarts"], seconds=seconds,
+                        seed=int(seed), origin=best["origin"], bits=bits, history=history)
+
+
+# -- rounding to rationals -------------------------------------------------------------------------
+def _normalise(arch, params):
+    """Scale each unit's incoming weights (all its pieces, for maxout) to max |entry| = 1 and
+    divide the next layer's column by the same positive factor: relu and maxout commute with
+    positive scaling, so the pattern of every input is unchanged."""
+    p = _copy(params)
+    k = arch.rank
+    for l in range(arch.L):
+        W, b = p[l]
+        for u in range(arch.widths[l]):
+            rows = slice(u * k, u * k + k)
+            c = max(np.abs(W[rows]).max(), np.abs(b[rows]).max())
+            if c > 0:
+                W[rows] /= c
+                b[rows] /= c
+                if l + 1 < arch.L:
+                    p[l + 1][0][:, u] *= c
+    return p
+
+
+def _round_bits(v, bits):
+    """``v`` rounded to ``bits`` significant bits, as an exact Fraction (0 stays 0)."""
+    if v == 0:
+        return Fraction(0)
+    m, e = math.frexp(v)   # v = m 2^e, 1/2 <= |m| < 1
+    return Fraction(round(m * 2 ** bits)) * Fraction(2) ** (e - bits)
+
+
+#: the significant bits tried when rounding, shortest first
+ROUNDING_BITS = (2, 3, 4, 6, 8, 10, 12, 16, 20, 24, 32, 40, 53)
+
+
+def exact_network(arch, params, float_count=None):
+    """Round float weights to short rationals -- ``j`` significant bits for ``j`` in
+    :data:`ROUNDING_BITS`, after normalising -- until the count in R^n0 reaches
+    ``float_count``, then certify; returns ``(network, certified count, certified, bits)``
+    for the first rounding that keeps the count (else the best one tried).
+
+    Relative (not fixed-denominator) rounding, because searched networks mix scales: a unit
+    whose breakpoint lies far out has a tiny slope next to its bias. 53 bits is the float
+    itself (floats are dyadic rationals), so the count survives at the latest there."""
+    from .network import Network
+    p = _normalise(arch, params)
+    tried = []
+    for bits in ROUNDING_BITS:
+        Wq = [[[_round_bits(float(v), bits) for v in row] for row in W] for W, _ in p]
+        bq = [[_round_bits(float(v), bits) for v in b] for _, b in p]
+        net = Network.from_exact(Wq, bq, arch.activation, arch.rank)
+        try:
+            res = count_in_rn0(net, method=_table_method(arch), certify=False)
+        except RuntimeError:  # the LP solver gave up on this rounding: try the next one
+            continue
+        if not res.complete:
+            continue
+        tried.append((res.count, -bits, net, res))
+        if float_count is None or res.count >= float_count:
+            break
+    for count, neg_bits, net, res in sorted(tried, key=lambda t: (t[0], t[1]), reverse=True):
+        if certify_rn0(net, res.regions) and len(res.regions) == count:
+            return net, count, True, -neg_bits
+    raise RegionmathError("no rounding of the network could be counted and certified")
+
+
+# -- records ---------------------------------------------------------------------------------------
+def record_name(arch) -> str:
+    """The file stem of an architecture's record, e.g. ``relu_n0-2_3-3`` or ``maxout3_n0-1_1-1``."""
+    act = "relu" if arch.activation == "relu" else f"maxout{arch.rank}"
+    return f"{act}_n0-{arch.n0}_{'-'.join(map(str, arch.widths))}"
+
+
+def scope_architectures():
+    """Every architecture the records table covers, small first: relu with n0 <= 3, L <= 3,
+    widths <= 6; maxout with n0 <= 2, L <= 2, widths <= 2, rank 2 or 3."""
+    import itertools
+    archs = []
+    for n0 in RELU_SCOPE["n0"]:
+        for L in RELU_SCOPE["L"]:
+            for ws in itertools.product(range(1, RELU_SCOPE["width"] + 1), repeat=L):
+                archs.append(Architecture(n0, ws))
+    for k in MAXOUT_SCOPE["rank"]:
+        for n0 in MAXOUT_SCOPE["n0"]:
+            for L in MAXOUT_SCOPE["L"]:
+                for ws in itertools.product(range(1, MAXOUT_SCOPE["width"] + 1), repeat=L):
+                    archs.append(Architecture(n0, ws, "maxout", k))
+    return archs
+
+
+def _search_order(arch):
+    return (arch.activation != "relu", arch.N * arch.rank, arch.n0, arch.L, arch.widths)
+
+
+def read_index(folder=None) -> dict:
+    """``records/index.json``: record name -> how the stored network was found."""
+    path = Path(folder or RECORDS_DIR) / "index.json"
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text())
+
+
+def build_records(archs=None, folder=None, budget=None, per_arch=None, seed=0, progress=None, small_first=True):
+    """Search each architecture (small first) and store the best network in ``folder``.
+
+    Offline work, not part of any test. ``per_arch(arch)`` gives the search's seconds
+    (default ``min(120, 4 + 3 N)``); ``budget`` caps the total seconds; an existing record
+    is replaced only by a larger certified count (``small_first=False`` keeps the given
+    order). Writes ``<name>.npz`` and updates
+    ``index.json`` after every architecture, so an interrupted run keeps what it found.
+    """
+    from .network import Network
+    folder = Path(folder or RECORDS_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    archs = list(archs or scope_architectures())
+    if small_first:
+        archs.sort(key=_search_order)
+    per_arch = per_arch or (lambda a: min(120.0, 4.0 + 3.0 * a.N * a.rank))
+    index = read_index(folder)
+    start = time.time()
+    for arch in archs:
+        if budget is not None and time.time() - start >= budget:
+            break
+        name = record_name(arch)
+        old = index.get(name)
+        if old is not None and old.get("settled"):
+            continue
+        limit = per_arch(arch)
+        if budget is not None:
+            limit = min(limit, budget - (time.time() - start))
+        if limit <= 1:
+            break
+        try:
+            result = search_max_regions(arch, time_limit=limit, seed=seed)
+        except Exception as e:  # noqa: BLE001 - an offline batch: report and go on
+            print(f"{arch}: search failed: {type(e).__name__}: {e}", flush=True)
+            continue
+        if old is not None and int(old["count"]) >= result.count:
+            continue
+        path = folder / f"{name}.npz"
+        result.network.save(folder / f"{name}.part.npz")
+        check = count_in_rn0(Network.load(folder / f"{name}.part.npz"), method=_table_method(arch))  # as the table will
+        if not (check.complete and check.certified and check.count == result.count):
+            (folder / f"{name}.part.npz").unlink()
+            print(f"{arch}: {result.count} regions found, but the stored file recounts to {check.count} "
+                  f"(certified: {check.certified}); not stored", flush=True)
+            continue
+        (folder / f"{name}.part.npz").replace(path)
+        entry = result.as_dict()
+        entry["file"] = f"{name}.npz"
+        index[name] = entry
+        (folder / "index.json.part").write_text(json.dumps(dict(sorted(index.items())), indent=1) + "\n")
+        (folder / "index.json.part").replace(folder / "index.json")
+        if progress is None:
+            print(f"{arch}: {result.count} (upper {result.upper[1] if result.upper else '-'}"
+                  f"{', settled' if result.settled else ''}) in {result.seconds:.1f} s, "
+                  f"{result.evaluations} evals, from {result.origin}", flush=True)
+        else:
+            progress(f"{arch}: {result.count} (upper {result.upper[1] if result.upper else '-'}"
+                     f"{', settled' if result.settled else ''}) in {result.seconds:.1f} s, "
+                     f"{result.evaluations} evals, from {result.origin}")
+    return index
+
+
+# -- the records table -----------------------------------------------------------------------------
+RECORDS_COLUMNS = ["architecture", "tightest upper", "by", "best published lower", "by",
+                   "construction count", "best found", "gap", "status"]
+
+
+def _construction_count(bound_id, arch):
+    """The certified count in R^n0 of the construction realising ``bound_id``, or None."""
+    from .constructions import REGISTRY, build
+    if bound_id not in REGISTRY:
+        return None
+    try:
+        c = build(bound_id, arch)
+    except RegionmathError:
+        return None
+    res = count_in_rn0(c.network, method=_table_method(arch))
+    return res.count if res.complete and res.certified else None
+
+
+def _table_method(arch):
+    return "line" if arch.n0 == 1 and arch.activation == "relu" else "enumerate"
+
+
+def record_row(arch, folder=None, index=None):
+    """One row of the records table for ``arch`` (recounts the stored network, never searches)."""
+    from . import bounds
+    from .network import Network
+    folder = Path(folder or RECORDS_DIR)
+    index = read_index(folder) if index is None else index
+    up = bounds.tightest_upper(arch)
+    low = bounds.best_lower(arch)
+    up_v, up_id = (up[1], up[0].id) if up else (None, "")
+    low_v, low_id = (low[1], low[0].id) if low else (None, "")
+    name = record_name(arch)
+    path = folder / f"{name}.npz"
+    if name not in index or not path.is_file():
+        return [str(arch), up_v, up_id, low_v, low_id, None, None, None, "not searched"]
+    con = _construction_count(low_id, arch) if low else None
+    net = Network.load(path)
+    if net.architecture != arch:
+        raise RegionmathError(f"{path} holds a {net.architecture} network, not {arch}")
+    res = count_in_rn0(net, method=_table_method(arch))
+    if not (res.complete and res.certified):
+        raise RegionmathError(f"the stored record {path} did not recount and certify ({res.count} regions)")
+    found = res.count
+    gap = None if up_v is None else up_v - found
+    if up_v is not None and found > up_v:
+        status = "EXCEEDS upper bound"
+    elif up_v is not None and found == up_v:
+        status = "settled"
+    elif low_v is not None and found > low_v:
+        status = "beats published lower bound"
+    elif low_v is not None and found == low_v:
+        status = "meets published lower bound"
+    elif low_v is not None:
+        status = "below published lower bound"
+    else:
+        status = "no published lower bound"
+    if status == "settled" and low_v is not None and found > low_v and low[0].kind != "exact":
+        status = "settled; beats published lower bound"
+    if con is not None and found > con:
+        status += "; beats its construction"
+    return [str(arch), up_v, up_id, low_v, low_id, con, found, gap, status]
+
+
+def _row_task(args):
+    return record_row(*args)
+
+
+def records_table(archs=None, folder=None, jobs=None):
+    """The records table: for each architecture in scope, the bounds, the published
+    construction's certified count, and the certified count of the stored best network
+    (recounted, not searched again).
+
+    The recounts run on ``jobs`` local processes (default: every core); rows come back in
+    the order of ``archs`` (default :func:`scope_architectures`), so the table is
+    deterministic.
+
+    Returns a :class:`regionmath.tables.Table` (``.rows`` in the order of
+    :data:`RECORDS_COLUMNS`).
+    """
+    import os
+    from .tables import Table
+    index = read_index(folder)
+    archs = list(archs or scope_architectures())
+    tasks = [(a, folder, index) for a in archs]
+    jobs = jobs or os.cpu_count() or 1
+    searched = sum(record_name(a) in index for a in archs)
+    if jobs > 1 and searched > 8:
+        from concurrent.futures import ProcessPoolExecutor
+        with ProcessPoolExecutor(jobs) as pool:
+            rows = list(pool.map(_row_task, tasks, chunksize=4))
+    else:
+        rows = [record_row(*t) for t in tasks]
+    notes = ["regions are activation regions of all of R^n0, counted by exact enumeration; every count is "
+             "certified (one exactly checked witness per region, distinct patterns)",
+             "relu rows with n0 = 1 are counted by their breakpoints on the line (method 'line', which agrees "
+             "with the enumerator), with the same exact certificate",
+             "construction count: the network of the best published lower bound's construction, counted in R^n0 "
+             "(it can exceed the bound: the construction is designed for a box)",
+             "best found: the stored network in records/ (search: regionmath.search.build_records), recounted",
+             "settled: the count meets the tightest upper bound, so it is the maximum; beats published lower "
+             "bound: the count exceeds the bound's value; beats its construction: it exceeds the construction's "
+             "count in R^n0 too",
+             "not searched: no stored network (the search budget went to smaller architectures first)"]
+    return Table("records", "Best-known region counts of small architectures", list(RECORDS_COLUMNS), rows,
+                 caption="Searched networks against the published bounds", notes=notes)
+
+
+if __name__ == "__main__":  # pragma: no cover - the offline records run
+    import sys
+    build_records(budget=float(sys.argv[1]) if len(sys.argv) > 1 else None)
