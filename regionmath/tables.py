@@ -407,19 +407,20 @@ def records() -> Table:
 # ------------------------------------------------------------------------------------------
 # Figures
 # ------------------------------------------------------------------------------------------
+def _write_figure_data(out: Path, name: str, columns, rows) -> Path:
+    """The data a figure plots, as CSV beside it (what the stale-tables test compares)."""
+    t = Table(name, name, columns, rows)
+    path = out / f"{name}.csv"
+    _atomic_write(path, to_csv(t))
+    return path
+
+
 def _save_figure(fig, out: Path, name: str, columns, rows) -> list:
     out.mkdir(parents=True, exist_ok=True)
-    paths = []
     png, pdf = out / f"{name}.png", out / f"{name}.pdf"
     fig.savefig(png, dpi=120, metadata={"Software": None})
     fig.savefig(pdf, metadata={"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None})
-    data = out / f"{name}.csv"
-    buf = io.StringIO()
-    buf.write(_header(name, "#") + "\n")
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
-    w.writerows([[_cell(v) for v in r] for r in rows])
-    _atomic_write(data, buf.getvalue())
+    data = _write_figure_data(out, name, columns, rows)
     import matplotlib.pyplot as plt
     plt.close(fig)
     return [png, pdf, data]
@@ -479,14 +480,7 @@ def _paper_figure(out: Path, name: str, draw, columns, rows) -> list:
     """A figure drawn by an experiment's own function (PNG and PDF) plus the data it shows."""
     out.mkdir(parents=True, exist_ok=True)
     paths = [draw(out / f"{name}.png"), draw(out / f"{name}.pdf")]
-    data = out / f"{name}.csv"
-    buf = io.StringIO()
-    buf.write(_header(name, "#") + "\n")
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
-    w.writerows([[_cell(v) for v in r] for r in rows])
-    _atomic_write(data, buf.getvalue())
-    return [Path(p) for p in paths] + [data]
+    return [Path(p) for p in paths] + [_write_figure_data(out, name, columns, rows)]
 
 
 @figure("serra2018-experiment-plot")

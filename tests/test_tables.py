@@ -54,3 +54,11 @@ def test_tables_are_deterministic(tmp_path):
         tables.generate(out, names=["serra2018-sweep", "bounds-vs-depth"], progress=False)
     for p in _compared(a):
         assert (a / p).read_bytes() == (b / p).read_bytes()
+
+
+def test_readme_table_is_current():
+    readme = (ROOT.parent / "README.md").read_text()
+    start = readme.index("<!-- table: deep-beats-shallow-threshold")
+    shown = [l for l in readme[start:readme.index("<!-- end table -->", start)].splitlines() if l.startswith("|")]
+    table = [l for l in (ROOT / "deep-beats-shallow-threshold.md").read_text().splitlines() if l.startswith("|")]
+    assert shown == table, "README's inline table differs from tables/deep-beats-shallow-threshold.md"
