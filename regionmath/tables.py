@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -140,6 +141,7 @@ def _atomic_write(path: Path, text: str):
 def generate(out="tables", names=None, progress=True) -> list:
     """Regenerate the tables and figures ``names`` (default: all) into ``out``."""
     out = Path(out)
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # matplotlib then stamps no date into PDFs
     known = list(TABLES) + list(FIGURES)
     names = list(names) if names else known
     unknown = [n for n in names if n not in known]
