@@ -21,19 +21,7 @@ import numpy as np
 
 from regionmath.counting import count_regions
 from regionmath.counting.certify import certify_arrays, certify_witness
-from regionmath.network import Network
-
-
-def random_net(n0, widths, seed=0, bias_scale=0.35):
-    """Standard normal weights, normal biases of standard deviation ``bias_scale`` (the
-    generator of bench/milp_count.py)."""
-    rng = np.random.default_rng(seed)
-    Ws, bs, prev = [], [], n0
-    for w in widths:
-        Ws.append(rng.normal(size=(w, prev)))
-        bs.append(bias_scale * rng.normal(size=w))
-        prev = w
-    return Network(Ws, bs, box=(-np.ones(n0), np.ones(n0)))
+from milp_count import random_net  # the generator of bench/milp_count.py, shared (bench/ is on sys.path)
 
 
 def cpu():

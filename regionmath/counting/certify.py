@@ -259,8 +259,3 @@ def certify_arrays(network, patterns, witnesses, bounded=True, chunk=4096) -> np
             elif undecided[i]:
                 ok[r] = certify_witness(network, tuple(int(v) for v in patterns[r]), X[r], bounded)
     return ok
-
-
-def pattern_at(network, x) -> tuple:
-    """The flat pattern of ``x`` (float evaluation; for choosing what to certify)."""
-    return network.pattern_key(np.asarray(x, dtype=float))
