@@ -74,6 +74,7 @@ import time
 import numpy as np
 
 from ..errors import RegionmathError
+from .solvers import new_highs
 
 try:  # highspy is a hard dependency; the import guard only keeps the error message short
     import highspy
@@ -162,11 +163,7 @@ class Enumerator:
     # -- the LP model: columns x_1..x_n0, one row per constraint ----------------------------
     def _build_lp(self):
         inf = highspy.kHighsInf
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("threads", 1)
-        h.setOptionValue("primal_feasibility_tolerance", 1e-9)
-        h.setOptionValue("dual_feasibility_tolerance", 1e-9)
+        h = new_highs(primal_feasibility_tolerance=1e-9, dual_feasibility_tolerance=1e-9)
         # the rows are unit-normalised, so scaling buys nothing, and each re-solve paid ~10 us
         # for it; a feasibility LP has no costs to perturb, and perturbing them sent the dual
         # simplex past the first feasible basis (both measured in bench/bench_enumerate.md)

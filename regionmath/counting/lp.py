@@ -198,13 +198,9 @@ def _highs():
     if h is not None:
         h.clearModel()
         return h
-    import highspy
-    h = _local.highs = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
-    h.setOptionValue("presolve", "off")                   # faster on these tiny LPs
-    h.setOptionValue("primal_feasibility_tolerance", 1e-10)
-    h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+    from .solvers import new_highs
+    h = _local.highs = new_highs(presolve="off",           # faster on these tiny LPs
+                                 primal_feasibility_tolerance=1e-10, dual_feasibility_tolerance=1e-10)
     return h
 
 

@@ -62,12 +62,10 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import glob
 import itertools
 import os
-import sys
 import time
 
 import numpy as np
@@ -75,6 +73,7 @@ import numpy as np
 from . import CountResult, Region
 from ..errors import RegionmathError
 from .lp import MARGIN_TOL, witness_lp
+from .solvers import captured_c_stdout
 from .propagation import SAFETY, interval_bounds, lp_bounds
 
 #: SCIP's feasibility tolerance for the count (SCIP's default, 1e-6, loses thin regions)
@@ -157,25 +156,6 @@ def _counted_vectors(model, names):
 def _n_counted(model):
     valid = ctypes.c_uint()
     return int(_scip_lib().SCIPgetNCountedSols(_scip_pointer(model), ctypes.byref(valid)))
-
-
-@contextlib.contextmanager
-def _stdout_to_stderr():
-    """Send C-level stdout to stderr meanwhile: SoPlex prints warnings on stdout that would
-    corrupt ``regionmath count --json``."""
-    try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-    except (OSError, ValueError, AttributeError):
-        yield
-        return
-    try:
-        os.dup2(2, 1)
-        yield
-    finally:
-        ctypes.CDLL(None).fflush(None)
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 # -- the formulation ----------------------------------------------------------------------
@@ -422,8 +402,9 @@ def _count_vectors(network, bounds, eps, feastol, time_limit, progress, start):
         model.setParam("limits/time", max(2 / 3 * float(time_limit) - (time.perf_counter() - start), 0.01))
     if progress is not None:
         _progress_handler(model, progress, start)
-    with _stdout_to_stderr():
+    with captured_c_stdout() as chatter:       # SCIP/SoPlex warn on stdout; it goes to stderr
         model.count()
+    form.solver_messages = chatter.text
     complete = model.getStatus() not in ("timelimit", "userinterrupt", "memlimit")
     names = [name for states in form.binaries.values() for _, name in states]
     return complete, _counted_vectors(model, names), _n_counted(model), form

@@ -74,12 +74,11 @@ def lp_bounds(network, box=None, layers=None, progress=None) -> list:
     ``layers``: tighten only layers up to this number (default all).
     """
     import highspy
+    from .solvers import new_highs
     lo0, hi0 = _box(network, box)
     n0 = network.n0
     last = network.L if layers is None else min(layers, network.L)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
+    h = new_highs()
     inf = highspy.kHighsInf
     h.addVars(n0, lo0, hi0)
     prev = np.arange(n0)                        # columns of the previous layer's outputs
