@@ -26,6 +26,8 @@ import numpy as np
 from ..errors import RegionmathError
 
 METHODS = ("auto", "milp", "enumerate", "brute")
+#: why a count stopped early (``CountResult.incomplete_reason``); a complete count has None
+INCOMPLETE_REASONS = ("time-limit", "interrupted", "undecided-lp", "solver-failure")
 DEFINITIONS = ("interior", "serra2018")
 
 
@@ -42,9 +44,9 @@ class Region:
 class CountResult:
     """The outcome of a count.
 
-    ``complete`` is False when the count stopped early (time limit, interruption): ``count``
-    is then a lower bound. ``certified`` is True when every counted region's witness passed
-    the exact check.
+    ``complete`` is False when the count stopped early: ``count`` is then a lower bound and
+    ``incomplete_reason`` says why (one of :data:`INCOMPLETE_REASONS`). ``certified`` is True
+    when every counted region's witness passed the exact check.
     """
 
     count: int
@@ -55,9 +57,11 @@ class CountResult:
     certified: Optional[bool] = None
     definition: str = "interior"
     info: dict = field(default_factory=dict)
+    incomplete_reason: Optional[str] = None
 
     def as_dict(self) -> dict:
         d = {"count": str(self.count), "method": self.method, "complete": self.complete,
+             "incomplete_reason": None if self.complete else self.incomplete_reason,
              "seconds": round(self.seconds, 3), "certified": self.certified, "definition": self.definition}
         d.update({k: v for k, v in self.info.items() if isinstance(v, (str, int, float, bool)) or v is None})
         return d
