@@ -60,8 +60,10 @@ References
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 
@@ -73,8 +75,8 @@ except ImportError:  # pragma: no cover
     mpq = Fraction
 
 __all__ = ["RegionPolygon", "region_polygons", "slice_polygons", "slice_domain", "decision_boundary",
-           "plot_regions", "exact_layers", "slice_point",
-           "level_set", "linear_pieces"]
+           "plot_regions", "region_colours", "adjacency", "exact_layers", "slice_point",
+           "level_set", "linear_pieces", "paper_style", "save_figure", "PAPER_RC", "REGION_PALETTE"]
 
 _ZERO = mpq(0)
 
@@ -475,33 +477,102 @@ def _share_edge(P, Q):
     return False
 
 
-def plot_regions(polygons, ax=None, boundary=None, points=None, labels=None, cmap="tab20", edgecolor="white",
-                 linewidth=0.3, seed=0):
-    """Draw region polygons, each a colour, with an optional boundary and labelled points.
+def adjacency(polygons) -> list:
+    """Which polygons share an edge of positive length: a list of neighbour index sets.
+
+    Edges are grouped by their exact supporting line, so the work is about linear in the
+    number of edges (not quadratic in the number of polygons).
+    """
+    by_line = {}
+    for k, p in enumerate(polygons):
+        V = p.vertices
+        for i in range(len(V)):
+            (x0, y0), (x1, y1) = V[i], V[(i + 1) % len(V)]
+            a, b = y1 - y0, x0 - x1                  # the line a x + b y = c through both ends
+            if a == 0 and b == 0:
+                continue
+            lead = a if a != 0 else b
+            a, b = a / lead, b / lead                 # normalised: one key per line
+            c = a * x0 + b * y0
+            # position along the line: x when it is not vertical, else y
+            t0, t1 = (x0, x1) if b != 0 else (y0, y1)
+            by_line.setdefault((a, b, c), []).append((min(t0, t1), max(t0, t1), k))
+    neighbours = [set() for _ in polygons]
+    for segs in by_line.values():
+        if len(segs) < 2:
+            continue
+        segs.sort(key=lambda s: (s[0], s[1]))
+        for i, (lo, hi, k) in enumerate(segs):
+            for lo2, hi2, k2 in segs[i + 1:]:
+                if lo2 >= hi:
+                    break
+                if k2 != k and min(hi, hi2) > lo2:
+                    neighbours[k].add(k2)
+                    neighbours[k2].add(k)
+    return neighbours
+
+
+#: Light qualitative colours (Paul Tol's "light" scheme): a black boundary, black points and
+#: text read on every one of them, and they stay distinct when printed.
+REGION_PALETTE = ("#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00",
+                  "#DDDDDD")
+
+
+def region_colours(polygons, palette=REGION_PALETTE) -> list:
+    """One colour per polygon such that polygons sharing an edge differ.
+
+    Greedy colouring, largest degree first, each polygon taking the least used colour its
+    neighbours leave free (a planar map needs at most six colours this way and the palette
+    has nine; balancing keeps a 2-colourable map, such as one layer's arrangement, from
+    looking like a chessboard).
+    """
+    nb = adjacency(polygons)
+    order = sorted(range(len(polygons)), key=lambda k: (-len(nb[k]), k))
+    colour = [None] * len(polygons)
+    uses = [0] * len(palette)
+    for k in order:
+        used = {colour[j] for j in nb[k] if colour[j] is not None}
+        free = [c for c in range(len(palette)) if c not in used] or list(range(len(palette)))
+        colour[k] = min(free, key=lambda c: (uses[c], c))   # the least used: all colours appear
+        uses[colour[k]] += 1
+    return [palette[c] for c in colour]
+
+
+def plot_regions(polygons, ax=None, boundary=None, points=None, labels=None, colours=None, edgecolor="white",
+                 linewidth=0.4, xlabel="$x_1$", ylabel="$x_2$", boundary_label=None):
+    """Draw region polygons, neighbours in different colours, with an optional boundary and points.
 
     Parameters
     ----------
     polygons : list of RegionPolygon
     ax : matplotlib Axes or None
     boundary : list of segments or None
-        From :func:`decision_boundary`; drawn in black.
+        From :func:`decision_boundary` or :func:`level_set`; drawn in black.
     points, labels : arrays or None
         Data points (shape (m, 2)) drawn as small markers coloured by label.
-    seed : int
-        Colours are assigned in a shuffled order so that neighbours differ.
+    colours : list or None
+        A colour per polygon; default :func:`region_colours` (neighbours differ).
+    xlabel, ylabel : str
+        Axis labels (``s``, ``t`` for a slice).
+    boundary_label : str or None
+        Legend label of the boundary.
+
+    Returns
+    -------
+    matplotlib Axes
     """
     import matplotlib.pyplot as plt
     from matplotlib.collections import LineCollection, PolyCollection
 
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 5))
-    colours = plt.get_cmap(cmap)(np.random.default_rng(seed).permutation(len(polygons)) % 20 / 19 if cmap == "tab20"
-                                 else np.random.default_rng(seed).random(len(polygons)))
+    if colours is None:
+        colours = region_colours(polygons)
     ax.add_collection(PolyCollection([p.as_array() for p in polygons], facecolors=colours, edgecolors=edgecolor,
                                      linewidths=linewidth))
     if boundary:
         ax.add_collection(LineCollection([[(float(a[0]), float(a[1])), (float(b[0]), float(b[1]))] for a, b in boundary],
-                                         colors="black", linewidths=1.5))
+                                         colors="black", linewidths=1.5, label=boundary_label))
     if points is not None:
         pts = np.asarray(points, dtype=float)
         ax.scatter(pts[:, 0], pts[:, 1], c=labels if labels is not None else "k", s=3, cmap="coolwarm",
@@ -510,4 +581,65 @@ def plot_regions(polygons, ax=None, boundary=None, points=None, labels=None, cma
     ax.set_xlim(allv[:, 0].min(), allv[:, 0].max())
     ax.set_ylim(allv[:, 1].min(), allv[:, 1].max())
     ax.set_aspect("equal", adjustable="box")
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
     return ax
+
+
+# -- figures for papers -----------------------------------------------------------------------
+#: matplotlib settings of every figure the toolkit writes, on top of matplotlib's defaults (a
+#: user's matplotlibrc does not leak in): the bundled DejaVu fonts, TrueType (Type 42) fonts
+#: in PDF (many venues refuse Type 3), fixed SVG ids, and no interpolation of small images.
+PAPER_RC = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 9,
+    "axes.labelsize": 9,
+    "legend.fontsize": 8,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "mathtext.fontset": "dejavusans",
+    "pdf.fonttype": 42,
+    "ps.fonttype": 42,
+    "svg.hashsalt": "regionmath",
+    "svg.fonttype": "path",
+    "image.interpolation": "nearest",
+    "image.resample": False,
+    "figure.constrained_layout.use": True,
+    "savefig.dpi": 150,
+    "path.simplify": False,
+}
+
+
+@contextmanager
+def paper_style():
+    """A context in which matplotlib draws with :data:`PAPER_RC` over its defaults.
+
+    Figures must be both created and saved inside it (savefig reads the settings too).
+    """
+    import matplotlib as mpl
+    with mpl.rc_context():
+        mpl.rcdefaults()
+        mpl.rcParams.update(PAPER_RC)
+        yield
+
+
+def save_figure(fig, path) -> Path:
+    """Save ``fig`` as PNG, PDF or SVG with no date, software or machine in the file.
+
+    With :func:`paper_style` and the same matplotlib (which bundles its FreeType and fonts),
+    the bytes depend only on the figure. Writes to a temporary file and renames, so a failed
+    save leaves no partial file.
+    """
+    path = Path(path)
+    metadata = {".png": {"Software": None},
+                ".pdf": {"Creator": None, "Producer": None, "CreationDate": None, "ModDate": None},
+                ".svg": {"Creator": None, "Date": None}}.get(path.suffix.lower())
+    if metadata is None:
+        raise RegionmathError(f"figures are written as .png, .pdf or .svg, got {path.name!r}")
+    tmp = path.with_name(path.name + ".part" + path.suffix)
+    fig.savefig(tmp, metadata=metadata)
+    tmp.replace(path)
+    return path

@@ -40,6 +40,8 @@ class Table:
 
 TABLES: dict = {}
 FIGURES: dict = {}
+#: Beside the figures: the matplotlib release that drew them.
+FIGURE_RENDERER_FILE = "renderer.txt"
 
 
 def table(name):
@@ -160,6 +162,11 @@ def generate(out="tables", names=None, progress=True) -> list:
             written += FIGURES[name](out / "figures")
         if progress:
             print(f" done ({time.perf_counter() - start:.1f} s)", file=sys.stderr, flush=True)
+    if any(name in FIGURES for name in names):
+        # PNG/PDF bytes are reproducible for one matplotlib release (it bundles FreeType and
+        # the fonts); say which one drew them so that a test can compare like with like
+        import matplotlib
+        _atomic_write(out / "figures" / FIGURE_RENDERER_FILE, f"matplotlib {matplotlib.__version__}\n")
     index = out / "README.md"
     if set(names) == set(known):
         _atomic_write(index, _index_text(out))
@@ -418,14 +425,12 @@ def _write_figure_data(out: Path, name: str, columns, rows) -> Path:
 
 
 def _save_figure(fig, out: Path, name: str, columns, rows) -> list:
+    from .pictures import save_figure
     out.mkdir(parents=True, exist_ok=True)
-    png, pdf = out / f"{name}.png", out / f"{name}.pdf"
-    fig.savefig(png, dpi=120, metadata={"Software": None})
-    fig.savefig(pdf, metadata={"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None})
-    data = _write_figure_data(out, name, columns, rows)
+    paths = [save_figure(fig, out / f"{name}.{ext}") for ext in ("png", "pdf")]
     import matplotlib.pyplot as plt
     plt.close(fig)
-    return [png, pdf, data]
+    return paths + [_write_figure_data(out, name, columns, rows)]
 
 
 def _pyplot():
@@ -435,9 +440,29 @@ def _pyplot():
     return plt
 
 
+#: How each bound is drawn: upper bounds solid with filled markers, lower bounds dashed with
+#: open markers (readable in grey print too); colours from the colour-blind-safe tab10.
+_BOUND_STYLE = {
+    "montufar2014-prop3": ("Montúfar 2014, Prop. 3 ($2^N$)", "tab:gray", "s", 7),
+    "montufar2017": ("Montúfar 2017", "tab:orange", "D", 8),
+    "serra2018-thm1": ("Serra 2018, Thm. 1", "tab:blue", "o", 4.5),
+    "montufar2014-thm4": ("Montúfar 2014, Thm. 4", "tab:red", "v", 6),
+    "serra2018-lower": ("Serra 2018, lower bound", "tab:green", "^", 6),
+}
+
+
+def _plot_bound(ax, bid, xs, ys, scale=1.0):
+    label, colour, marker, size = _BOUND_STYLE[bid]
+    upper = _bounds.get(bid).kind == "upper"
+    ax.plot(xs, ys, ls="-" if upper else "--", color=colour, marker=marker, ms=size * scale, lw=1.3,
+            mfc=colour if upper else "white", mew=1.1, label=label + (" (upper)" if upper else " (lower)"))
+
+
 @figure("bounds-vs-depth")
 def bounds_vs_depth(out: Path) -> list:
     """Bounds against depth at a fixed total of 24 units, n0 = 2 (log scale)."""
+    from matplotlib.ticker import FixedLocator, NullLocator
+    from .pictures import paper_style
     plt = _pyplot()
     n0, total = 2, 24
     ids = ["montufar2014-prop3", "montufar2017", "serra2018-thm1", "montufar2014-thm4", "serra2018-lower"]
@@ -445,42 +470,66 @@ def bounds_vs_depth(out: Path) -> list:
     for depth in [d for d in range(1, total + 1) if total % d == 0 and total // d >= n0]:
         arch = Architecture(n0, (total // depth,) * depth)
         rows.append([depth, total // depth] + [_value_or_na(i, arch) for i in ids])
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for j, bid in enumerate(ids):
-        pts = [(r[0], r[2 + j]) for r in rows if r[2 + j] != "n/a"]
-        if pts:
-            ax.plot([p[0] for p in pts], [float(p[1]) for p in pts], marker="o", label=bid)
-    ax.set_yscale("log")
-    ax.set_xlabel("depth L (width 24 / L)")
-    ax.set_ylabel("number of regions")
-    ax.set_title(f"n0 = {n0}, {total} hidden units")
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    return _save_figure(fig, out, "bounds-vs-depth", ["L", "width"] + ids, rows)
+    depths = [r[0] for r in rows]
+    with paper_style():
+        fig, ax = plt.subplots(figsize=(6.0, 4.8))
+        best_lo = [max((r[2 + j] for j, b in enumerate(ids) if _bounds.get(b).kind == "lower" and r[2 + j] != "n/a"),
+                       default=None) for r in rows]
+        best_up = [min(r[2 + j] for j, b in enumerate(ids) if _bounds.get(b).kind == "upper" and r[2 + j] != "n/a")
+                   for r in rows]
+        ax.fill_between(depths, [float(v) for v in best_lo], [float(v) for v in best_up], color="0.92", lw=0,
+                        label="between best lower and tightest upper")
+        for j, bid in enumerate(ids):
+            pts = [(r[0], r[2 + j]) for r in rows if r[2 + j] != "n/a"]
+            _plot_bound(ax, bid, [p[0] for p in pts], [float(p[1]) for p in pts])
+        ax.set_yscale("log")
+        ax.xaxis.set_major_locator(FixedLocator(depths))
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.set_xticklabels([f"{d}\n({total // d})" for d in depths])
+        ax.set_xlabel(f"depth $L$ (width $n = {total}/L$ below)")
+        ax.set_ylabel("number of linear regions")
+        ax.set_title(f"ReLU networks, $n_0 = {n0}$ inputs, {total} hidden units in $L$ layers of equal width")
+        ax.annotate("Thm. 1 = Montúfar 2017\nfor $L \\leq 6$", xy=(4, 234256), xytext=(6.3, 3e4), fontsize=7,
+                    arrowprops={"arrowstyle": "-", "color": "0.4", "lw": 0.6})
+        ax.annotate("Thm. 4 needs $n \\geq n_0$; at $n < 2n_0$\n"
+                    "$\\lfloor n/n_0 \\rfloor = 1$: only the last\nlayer contributes",
+                    xy=(8, 7), xytext=(8.6, 60), fontsize=7,
+                    arrowprops={"arrowstyle": "-", "color": "0.4", "lw": 0.6})
+        ax.annotate("Serra's lower bound needs\n$n \\geq 3n_0$ ($L \\leq 4$ here)", xy=(4, 90112),
+                    xytext=(4.6, 2.5e3), fontsize=7, arrowprops={"arrowstyle": "-", "color": "0.4", "lw": 0.6})
+        fig.legend(loc="outside lower center", ncol=2, frameon=False)
+        return _save_figure(fig, out, "bounds-vs-depth", ["L", "width"] + ids, rows)
 
 
 @figure("serra2018-sweep-plot")
 def serra2018_sweep_figure(out: Path) -> list:
     """Upper bounds of the 22-unit sweep, n0 = 784."""
+    from matplotlib.ticker import MultipleLocator
+    from .pictures import paper_style
     plt = _pyplot()
     t = serra2018_sweep()
     ids = ["montufar2014-prop3", "montufar2017", "serra2018-thm1"]
     cols = [t.columns.index(i) for i in ids]
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for bid, c in zip(ids, cols):
-        ax.plot([r[0] for r in t.rows], [float(r[c]) for r in t.rows], marker=".", label=bid)
-    ax.set_yscale("log")
-    ax.set_xlabel("n1 (n2 = 22 - n1)")
-    ax.set_ylabel("upper bound on regions")
-    ax.set_title("Two hidden layers, 22 units, n0 = 784")
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    return _save_figure(fig, out, "serra2018-sweep-plot", ["n1", "n2"] + ids, [[r[0], r[1]] + [r[c] for c in cols] for r in t.rows])
+    with paper_style():
+        fig, ax = plt.subplots(figsize=(5.6, 3.6))
+        for bid, c in zip(ids, cols):
+            _plot_bound(ax, bid, [r[0] for r in t.rows], [float(r[c]) for r in t.rows], scale=0.7)
+        ax.set_yscale("log")
+        ax.xaxis.set_major_locator(MultipleLocator(2))
+        ax.xaxis.set_minor_locator(MultipleLocator(1))
+        ax.set_xlim(0.5, SERRA_UNITS - 0.5)
+        ax.set_xlabel(f"$n_1$, units in layer 1 (layer 2 has $n_2 = {SERRA_UNITS} - n_1$)")
+        ax.set_ylabel("upper bound on linear regions")
+        ax.set_title(f"Two hidden layers, {SERRA_UNITS} units, $n_0 = {SERRA_N0}$, the sweep of Serra et al. 2018")
+        ax.legend(loc="lower right")
+        return _save_figure(fig, out, "serra2018-sweep-plot", ["n1", "n2"] + ids,
+                            [[r[0], r[1]] + [r[c] for c in cols] for r in t.rows])
 
 
 def _paper_figure(out: Path, name: str, draw, columns, rows) -> list:
     """A figure drawn by an experiment's own function (PNG and PDF) plus the data it shows."""
     out.mkdir(parents=True, exist_ok=True)
+    _pyplot()
     paths = [draw(out / f"{name}.png"), draw(out / f"{name}.pdf")]
     return [Path(p) for p in paths] + [_write_figure_data(out, name, columns, rows)]
 

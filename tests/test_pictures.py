@@ -185,3 +185,18 @@ def test_level_set_of_a_last_layer_unit():
             assert abs(net.hidden([float(pt[0]), float(pt[1])])[unit] - value) < 1e-9
     with pytest.raises(RegionmathError, match="last hidden layer"):
         level_set(net, polys, 1, 0, value)
+
+
+def test_neighbouring_regions_get_different_colours():
+    """adjacency() (edges grouped by line) agrees with the pairwise exact edge test, and the
+    colouring gives neighbours different colours."""
+    from regionmath.pictures import _share_edge, adjacency, region_colours
+    for seed, widths in ((3, (5,)), (4, (4, 4)), (5, (3, 3, 3))):
+        polys = region_polygons(_random_net(seed, 2, widths))
+        nb = adjacency(polys)
+        brute = [{j for j, q in enumerate(polys) if j != i and _share_edge(p.vertices, q.vertices)}
+                 for i, p in enumerate(polys)]
+        assert nb == brute
+        colours = region_colours(polys)
+        assert all(colours[i] != colours[j] for i in range(len(polys)) for j in nb[i])
+        assert len(set(colours)) > 2   # balanced: not a chessboard

@@ -143,45 +143,47 @@ def fig1_rows() -> list:
 
 
 def figure1(path) -> Path:
-    """Fig. 1: each model's regions (a colour each) with its learnt boundary; then both
-    boundaries on the data with the true sinusoid; filled markers are the shallow model's errors."""
-    import matplotlib
-    matplotlib.use("Agg")
+    """Fig. 1: each model's regions (neighbours in different colours) with its learnt
+    boundary; then both boundaries on the training data with the true sinusoid, each model's
+    misclassified points marked."""
     import matplotlib.pyplot as plt
     from matplotlib.collections import LineCollection
-    from ..pictures import decision_boundary, plot_regions, region_polygons
+    from ..pictures import decision_boundary, paper_style, plot_regions, region_polygons, save_figure
     X, y = sinusoid_data()
-    fig, axes = plt.subplots(1, 3, figsize=(15, 5))
-    segs = {}
-    for ax, model in zip(axes, MODELS):
-        net = network(model)
-        polys = region_polygons(net)
-        segs[model] = decision_boundary(net, polys)
-        plot_regions(polys, ax=ax, boundary=segs[model])
-        wrong = int(misclassified(net, X, y).sum())
-        ax.set_title(f"{model} {MODELS[model]}: {len(polys)} regions, {wrong} of {len(y)} misclassified",
-                     fontsize=10)
-    ax = axes[2]
-    t = np.linspace(-1, 1, 400)
-    ax.plot(t, 0.5 * np.sin(2 * np.pi * t), color="0.6", lw=4, alpha=0.6, label="true boundary")
-    for model, ls in (("shallow", "-"), ("deep", "--")):
-        ax.add_collection(LineCollection([[(float(a[0]), float(a[1])), (float(b[0]), float(b[1]))]
-                                          for a, b in segs[model]], colors="k", linestyles=ls, linewidths=1.3,
-                                         label=f"{model}"))
-    wrong = misclassified(network("shallow"), X, y)
-    ax.scatter(X[~wrong, 0], X[~wrong, 1], c=y[~wrong], cmap="coolwarm", s=5, linewidths=0)
-    ax.scatter(X[wrong, 0], X[wrong, 1], c=y[wrong], cmap="coolwarm", s=14, marker="o", edgecolors="k",
-               linewidths=0.3)
-    ax.set_xlim(-1, 1)
-    ax.set_ylim(-1, 1)
-    ax.set_aspect("equal")
-    ax.legend(fontsize=8, loc="lower left")
-    ax.set_title("shallow (solid) vs deep (dashed); filled: shallow errors", fontsize=10)
-    fig.tight_layout(rect=(0, 0, 1, 0.94))
-    path = Path(path)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    with paper_style():
+        fig, axes = plt.subplots(1, 3, figsize=(11, 4.1))
+        segs, wrong = {}, {}
+        for ax, model, letter in zip(axes, MODELS, "ab"):
+            net = network(model)
+            polys = region_polygons(net)
+            segs[model] = decision_boundary(net, polys)
+            wrong[model] = misclassified(net, X, y)
+            plot_regions(polys, ax=ax, boundary=segs[model])
+            ax.set_title(f"({letter}) {model}, widths {'-'.join(map(str, MODELS[model]))}: "
+                         f"{len(polys)} regions,\n{int(wrong[model].sum())} of {len(y)} training points misclassified")
+        ax = axes[2]
+        ax.scatter(X[:, 0], X[:, 1], c=np.where(y == 1, "#994455", "#004488"), s=3, linewidths=0, rasterized=False)
+        t = np.linspace(-1, 1, 400)
+        ax.plot(t, 0.5 * np.sin(2 * np.pi * t), color="0.55", lw=4, alpha=0.7, label="true boundary")
+        for model, ls in (("shallow", "-"), ("deep", "--")):
+            ax.add_collection(LineCollection([[(float(a[0]), float(a[1])), (float(b[0]), float(b[1]))]
+                                              for a, b in segs[model]], colors="k", linestyles=ls, linewidths=1.1,
+                                             label=f"{model} boundary"))
+        for model, marker in (("shallow", "s"), ("deep", "o")):
+            w = wrong[model]
+            ax.scatter(X[w, 0], X[w, 1], marker=marker, s=28, facecolors="none", edgecolors="k", linewidths=0.9,
+                       label=f"{model}: misclassified ({int(w.sum())})")
+        ax.set_xlim(-1, 1)
+        ax.set_ylim(-1, 1)
+        ax.set_aspect("equal")
+        ax.set_xlabel("$x_1$")
+        ax.set_ylabel("$x_2$")
+        ax.set_title("(c) both boundaries on the training data\n"
+                     "(red: $x_2 > 0.5 \\sin 2\\pi x_1$, blue: below)")
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=5, frameon=False)
+        save_figure(fig, path)
+        plt.close(fig)
+    return Path(path)
 
 
 # -- App. G: inputs that a unit identifies ---------------------------------------------------------
@@ -233,7 +235,8 @@ def identified_inputs(network, X, layer, unit, value=None, count=3, max_steps=10
         ``layer`` is 1-based (layer 1 has one linear map: every point is in the same region
         of the (empty) earlier layers, so at most one point comes back); ``unit`` 0-based.
     value : number or None
-        The common activation; default the median positive activation over ``X``.
+        The common activation; default the median positive activation over ``X`` rounded to
+        three decimals (exactly, as a Fraction).
     count : int
         How many points to return (fewer if ``X`` does not supply them).
     in_domain : bool
@@ -264,7 +267,8 @@ def identified_inputs(network, X, layer, unit, value=None, count=3, max_steps=10
     if value is None:
         if not (z > 0).any():
             raise RegionmathError("the unit is inactive on every input of X; give a value")
-        value = float(np.median(z[z > 0]))
+        # rounded: a short exact value that the float rounding of the machine cannot change
+        value = Fraction(round(float(np.median(z[z > 0])), 3)).limit_denominator(1000)
     target = _exact(Fraction(value) if not isinstance(value, Fraction) else value)
     layers = exact_layers(network)
     prefix_net = (Network(network.weights[:layer - 1], network.biases[:layer - 1], box=network.box)
@@ -330,42 +334,44 @@ def appendix_g(count=3):
 def appendix_g_figure(path) -> Path:
     """App. G / Fig. 10: points in different regions with the same activation of a layer-2 unit.
 
-    Left: the deep sinusoid net's regions, the unit's level set (black) and the points.
-    Right: for the digits net, the three inputs (top) and their linear maps ``u`` (bottom).
+    (a) The deep sinusoid net's regions, the unit's level set (black) and the points.
+    (b) For the digits net, the three inputs (top) and their linear maps ``u`` (bottom), each
+    row on one colour scale with its colour bar.
     """
-    import matplotlib
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from ..pictures import level_set, plot_regions, region_polygons
+    from ..pictures import level_set, paper_style, plot_regions, region_polygons, save_figure
     res = appendix_g()
-    fig = plt.figure(figsize=(12, 5))
-    gs = fig.add_gridspec(2, 4, width_ratios=[2.2, 1, 1, 1])
-    if "sinusoid" in res:
-        net, unit, pts = res["sinusoid"]
-        ax = fig.add_subplot(gs[:, 0])
-        polys = region_polygons(net)
-        value = pts[0]["value"]
-        plot_regions(polys, ax=ax, boundary=level_set(net, polys, 2, unit, value))
-        P = np.array([p["float"] for p in pts])
-        ax.scatter(P[:, 0], P[:, 1], c="k", s=30, zorder=3)
-        ax.set_title(f"deep net, layer 2 unit {unit}: level set {float(value):.3f}\n"
-                     f"{len(pts)} points in different regions", fontsize=9)
-    if "digits" in res:
-        net, unit, pts = res["digits"]
-        for j, p in enumerate(pts[:3]):
-            a = fig.add_subplot(gs[0, j + 1])
-            a.imshow(p["float"].reshape(8, 8), cmap="gray", vmin=0, vmax=1)
-            a.set_title(f"input {j + 1} (from sample {p['start']})", fontsize=8)
-            a.axis("off")
-            b = fig.add_subplot(gs[1, j + 1])
-            lim = np.abs(p["u"]).max()
-            b.imshow(p["u"].reshape(8, 8), cmap="RdBu", vmin=-lim, vmax=lim)
-            b.set_title("its linear map u (eq. 8)", fontsize=8)
-            b.axis("off")
-        fig.suptitle(f"digits (11, 11) net, layer 2 unit {unit}: all three inputs give exactly "
-                     f"{float(pts[0]['value']):.4f}", fontsize=10)
-    fig.tight_layout(rect=(0, 0, 1, 0.94))
-    path = Path(path)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    with paper_style():
+        fig = plt.figure(figsize=(11, 4.6))
+        left, right = fig.subfigures(1, 2, width_ratios=[1, 1.75], wspace=0.02)
+        if "sinusoid" in res:
+            net, unit, pts = res["sinusoid"]
+            ax = left.subplots()
+            polys = region_polygons(net)
+            value = pts[0]["value"]
+            plot_regions(polys, ax=ax, boundary=level_set(net, polys, 2, unit, value))
+            P = np.array([p["float"] for p in pts])
+            ax.scatter(P[:, 0], P[:, 1], c="k", s=22, zorder=3, clip_on=False)
+            ax.set_title(f"(a) sinusoid deep net (10, 10), layer-2 unit {unit}:\n"
+                         f"level set $h = {float(value):g}$ (black), {len(pts)} points in different regions")
+        if "digits" in res:
+            net, unit, pts = res["digits"]
+            pts = pts[:3]
+            axs = right.subplots(2, len(pts))
+            lim = max(float(np.abs(p["u"]).max()) for p in pts)
+            for j, p in enumerate(pts):
+                a, b = axs[0, j], axs[1, j]
+                im_x = a.imshow(p["float"].reshape(8, 8), cmap="gray", vmin=0, vmax=1)
+                a.set_title(f"input {j + 1}\n(moved from sample {p['start']})")
+                im_u = b.imshow(p["u"].reshape(8, 8), cmap="RdBu_r", vmin=-lim, vmax=lim)
+                b.set_title(f"its linear map $u$ (eq. 8)")
+                for c in (a, b):
+                    c.set_xticks([])
+                    c.set_yticks([])
+            right.colorbar(im_x, ax=axs[0, :], shrink=0.9, label="pixel intensity")
+            right.colorbar(im_u, ax=axs[1, :], shrink=0.9, label="weight of $u$")
+            right.suptitle(f"(b) digits net (11, 11), layer-2 unit {unit}: the three inputs give exactly "
+                           f"$h = {float(pts[0]['value']):g}$", fontsize=9)
+        save_figure(fig, path)
+        plt.close(fig)
+    return Path(path)

@@ -209,74 +209,77 @@ def slice_figure(path, n1=11, seed=0, samples=(0, 1, 2)) -> Path:
     The plane ``x0 + s (x1 - x0) + t (x2 - x0)`` inside ``[0, 1]^64``
     (:func:`regionmath.pictures.slice_polygons`); the digits sit at ``(0, 0), (1, 0), (0, 1)``.
     """
-    import matplotlib
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from ..pictures import plot_regions, slice_polygons
+    from ..pictures import paper_style, plot_regions, save_figure, slice_polygons
     Xtr, _, ytr, _ = load_data()
     p = [Xtr[i] for i in samples]
     polys = slice_polygons(network(n1, seed), *p)
-    fig, ax = plt.subplots(figsize=(5.5, 5.5))
-    plot_regions(polys, ax=ax)
-    for (s, t), i in zip(((0, 0), (1, 0), (0, 1)), samples):
-        ax.plot(s, t, "ko", ms=5)
-        ax.annotate(f"digit {ytr[i]}", (s, t), textcoords="offset points", xytext=(4, 4), fontsize=9)
-    ax.set_title(f"({n1}, {UNITS - n1}) net, seed {seed}: {len(polys)} regions on the plane\n"
-                 f"through training digits {list(samples)} (inside $[0,1]^{{64}}$)", fontsize=9)
-    ax.set_xlabel("s")
-    ax.set_ylabel("t")
-    fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    with paper_style():
+        fig, ax = plt.subplots(figsize=(4.6, 4.8))
+        plot_regions(polys, ax=ax, xlabel="$s$", ylabel="$t$")
+        for (s, t), i in zip(((0, 0), (1, 0), (0, 1)), samples):
+            ax.plot(s, t, "ko", ms=4)
+            ax.annotate(f"digit {ytr[i]}", (s, t), textcoords="offset points", xytext=(4, 4))
+        ax.set_title(f"({n1}, {UNITS - n1}) net, seed {seed}: {len(polys)} regions on the plane\n"
+                     f"through training digits {list(samples)} (inside $[0,1]^{{64}}$)")
+        save_figure(fig, path)
+        plt.close(fig)
+    return Path(path)
 
 
 def figure(path) -> Path:
     """Write the experiment's figure: counts against the bounds (left), against error (right)."""
-    import matplotlib
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.colors import BoundaryNorm
+    from matplotlib.ticker import MultipleLocator
+    from ..pictures import paper_style, save_figure
     rows = table_rows()
     meta, counts = _read(META_FILE), _read(COUNTS_FILE)
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.2))
-    n1 = np.array([r["n1"] for r in rows])
-    styles = {"montufar2014-prop3": ("k", ":", "$2^{22}$ (Montúfar 2014, Prop. 3)"),
-              "montufar2017": ("tab:orange", "--", "Montúfar 2017"),
-              "serra2018-thm1": ("tab:green", "-", "Serra 2018, Thm. 1")}
-    for b in BOUNDS:
-        c, ls, label = styles[b]
-        ax.plot(n1, [float(r[b]) for r in rows], color=c, ls=ls, label=label)
-    have = [r for r in rows if r["regions_mean"] is not None]
-    for done, marker, label in ((True, "o", "counted (mean, min-max)"), (False, "^", "unfinished: lower bound")):
-        sel = [r for r in have if (not r["lower_bound_only"]) == done]
-        if sel:
-            x = np.array([r["n1"] for r in sel])
-            mean = np.array([float(r["regions_mean"]) for r in sel])
-            lo = mean - np.array([r["regions_min"] for r in sel])
-            hi = np.array([r["regions_max"] for r in sel]) - mean
-            ax.errorbar(x, mean, yerr=[lo, hi], fmt=marker, color="tab:blue" if done else "tab:red", capsize=3,
-                        mfc="tab:blue" if done else "none", label=label)
-    ax.set_yscale("log")
-    ax.set_xlabel("$n_1$ (units in layer 1; layer 2 has $22 - n_1$)")
-    ax.set_ylabel("linear regions in $[0,1]^{64}$")
-    ax.set_title("Regions of trained 22-unit nets (8x8 digits) vs upper bounds", fontsize=10)
-    ax.legend(fontsize=8, loc="lower right")
-    cmap = plt.get_cmap("coolwarm_r")
-    for key, m in sorted(meta.items()):
-        if key not in counts:
-            continue
-        c = int(counts[key]["count"])
-        colour = cmap((m["n1"] - 1) / (UNITS - 2))
-        face = colour if counts[key]["complete"] else "none"
-        bx.scatter(c, m["test_error"], color=colour, facecolors=face, marker="o", s=22)
-        bx.scatter(c, m["train_error"], color=colour, facecolors=face, marker="x" if counts[key]["complete"] else "+", s=22)
-    bx.set_xscale("log")
-    bx.set_xlabel("linear regions (open / + : unfinished count, a lower bound)")
-    bx.set_ylabel("error (o test, x train)")
-    bx.set_title("Error against regions; red: small $n_1$, blue: large $n_1$", fontsize=10)
-    fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    with paper_style():
+        fig, (ax, bx) = plt.subplots(1, 2, figsize=(10, 4.2), width_ratios=[1, 1.1])
+        n1 = np.array([r["n1"] for r in rows])
+        styles = {"montufar2014-prop3": ("k", ":", "$2^{22}$ (Montúfar 2014, Prop. 3)"),
+                  "montufar2017": ("tab:orange", "--", "Montúfar 2017"),
+                  "serra2018-thm1": ("tab:green", "-", "Serra 2018, Thm. 1")}
+        for b in BOUNDS:
+            c, ls, label = styles[b]
+            ax.plot(n1, [float(r[b]) for r in rows], color=c, ls=ls, label=label + " (upper bound)")
+        have = [r for r in rows if r["regions_mean"] is not None]
+        for done, marker, label in ((True, "o", "counted: mean, bar min to max"),
+                                    (False, "^", "count unfinished: lower bounds")):
+            sel = [r for r in have if (not r["lower_bound_only"]) == done]
+            if sel:
+                x = np.array([r["n1"] for r in sel])
+                mean = np.array([float(r["regions_mean"]) for r in sel])
+                lo = mean - np.array([r["regions_min"] for r in sel])
+                hi = np.array([r["regions_max"] for r in sel]) - mean
+                ax.errorbar(x, mean, yerr=[lo, hi], fmt=marker, color="tab:blue" if done else "tab:red", capsize=3,
+                            mfc="tab:blue" if done else "none", label=label)
+        ax.set_yscale("log")
+        ax.xaxis.set_major_locator(MultipleLocator(2))
+        ax.xaxis.set_minor_locator(MultipleLocator(1))
+        ax.set_xlim(0.5, UNITS - 0.5)
+        ax.set_xlabel(f"$n_1$, units in layer 1 (layer 2 has ${UNITS} - n_1$)")
+        ax.set_ylabel("activation regions in $[0,1]^{64}$")
+        ax.set_title(f"(a) Regions of trained {UNITS}-unit nets (8x8 digits) and upper bounds")
+        ax.legend(loc="lower right")
+        cmap = plt.get_cmap("viridis", UNITS - 1)
+        norm = BoundaryNorm(np.arange(0.5, UNITS), cmap.N)
+        for key, m in sorted(meta.items()):
+            if key not in counts:
+                continue
+            c = int(counts[key]["count"])
+            colour = cmap(norm(m["n1"]))
+            complete = counts[key]["complete"]
+            bx.scatter(c, m["test_error"], color=colour, facecolors=colour if complete else "none", marker="o", s=22)
+            bx.scatter(c, m["train_error"], color=colour, marker="x" if complete else "+", s=22, linewidths=1)
+        bx.set_xscale("log")
+        bx.set_xlabel("activation regions (open o and +: unfinished count, a lower bound)")
+        bx.set_ylabel("error rate (o: test, x: train)")
+        bx.set_ylim(bottom=0)
+        bx.set_title("(b) Error against regions, one mark per network")
+        cb = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=bx, ticks=range(1, UNITS, 2))
+        cb.set_label("$n_1$")
+        save_figure(fig, path)
+        plt.close(fig)
+    return Path(path)
