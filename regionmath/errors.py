@@ -16,3 +16,8 @@ class HypothesisError(RegionmathError):
         self.bound_id = bound_id
         self.violations = list(violations)
         super().__init__(f"{bound_id} does not apply: " + "; ".join(self.violations))
+
+
+class DomainWarning(UserWarning):
+    """A network was given a domain the user did not state (a default box, or the range of
+    the data); the message says which box and how to choose another."""

@@ -19,7 +19,7 @@ A scikit-learn classifier with two hidden layers of 3 and 2 ReLU units:
 >>> rng = np.random.default_rng(0)
 >>> X, y = rng.random((60, 2)), rng.integers(0, 3, 60)
 >>> model = MLPClassifier(hidden_layer_sizes=(3, 2), max_iter=300, random_state=0).fit(X, y)
->>> net = from_sklearn(model, box=([0, 0], [1, 1]))
+>>> net = from_sklearn(model, domain=([0, 0], [1, 1]))
 >>> net.widths, net.output[0].shape
 ((3, 2), (3, 2))
 
@@ -41,10 +41,57 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import RegionmathError
+import warnings
+
+from .errors import DomainWarning, RegionmathError
 from .network import Network
 
-__all__ = ["from_numpy", "from_sklearn", "from_torch"]
+__all__ = ["from_numpy", "from_sklearn", "from_torch", "DomainWarning"]
+
+_DOMAIN_DOC = """domain : (lo, hi) or None
+        The input box where regions are counted: ``lo`` and ``hi`` are numbers or one per
+        input. A trained model's regions depend on it; state it.
+    X : array_like of shape (m, n0) or None
+        Instead of ``domain``: the training inputs; the box is their range per coordinate
+        (with a :class:`DomainWarning` that says so). With neither, the box is
+        ``[-1, 1]^n0``, also with a warning.
+    box : (lo, hi) or None
+        The former name of ``domain``."""
+
+
+def _imported_domain(n0, domain, X, box, source):
+    """The box of an imported model: ``domain`` (or its old name ``box``), else the range of
+    the data ``X`` or ``[-1, 1]^n0``, each with a :class:`DomainWarning` that says so."""
+    if domain is not None and box is not None:
+        raise RegionmathError("give the domain once: domain=(lo, hi) (box= is its former name)")
+    if domain is None:
+        domain = box
+    if domain is not None and X is not None:
+        raise RegionmathError("give domain=(lo, hi) or X= (the training inputs, whose range is then the box), not both")
+    if domain is not None:
+        return domain
+    if X is None:
+        warnings.warn(f"{source}: no domain given, regions are counted in the box [-1, 1]^{n0}; pass domain=(lo, hi) "
+                      f"or X=training inputs to choose it", DomainWarning, stacklevel=3)
+        return None
+    try:
+        X = np.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        raise RegionmathError("X must be a numeric array of shape (m, n0)") from None
+    if X.ndim != 2 or X.shape[1] != n0 or X.shape[0] == 0:
+        raise RegionmathError(f"X must have shape (m, {n0}) with m >= 1, got {X.shape}")
+    if not np.isfinite(X).all():
+        raise RegionmathError("X has NaN or infinite entries; its range is no box")
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    flat = np.flatnonzero(lo == hi)
+    if flat.size:
+        raise RegionmathError(f"input {int(flat[0])} is constant in X ({lo[flat[0]]:g}): its range has no interior; "
+                              f"give domain=(lo, hi)")
+    shown = (f"[{lo[0]:g}, {hi[0]:g}] x ... x [{lo[-1]:g}, {hi[-1]:g}]" if n0 > 3
+             else " x ".join(f"[{a:g}, {b:g}]" for a, b in zip(lo, hi)))
+    warnings.warn(f"{source}: the domain is the range of the training inputs X, the box {shown}; pass domain=(lo, hi) "
+                  f"to choose another", DomainWarning, stacklevel=3)
+    return (lo, hi)
 
 
 def from_numpy(weights, biases, output=None, box=None, activation="relu", rank=1) -> Network:
@@ -73,7 +120,7 @@ def from_numpy(weights, biases, output=None, box=None, activation="relu", rank=1
     return Network(weights, biases, activation, rank, output=output, box=box)
 
 
-def from_sklearn(model, box=None) -> Network:
+def from_sklearn(model, domain=None, X=None, box=None) -> Network:
     """Import a fitted scikit-learn ``MLPClassifier`` or ``MLPRegressor`` with ReLU units.
 
     scikit-learn stores ``coefs_[i]`` with shape ``(fan_in, fan_out)`` and computes
@@ -84,8 +131,8 @@ def from_sklearn(model, box=None) -> Network:
     ----------
     model : sklearn.neural_network.MLPClassifier or MLPRegressor
         Fitted, with ``activation="relu"`` and at least one hidden layer.
-    box : (lo, hi) or None
-        The input domain (default ``[-1, 1]^n0``).
+    {domain_doc}
+
 
     Returns
     -------
@@ -108,6 +155,7 @@ def from_sklearn(model, box=None) -> Network:
         raise RegionmathError(f"the {name} has no hidden layer; a network needs at least one")
     Ws = [np.asarray(c, dtype=float).T for c in coefs]
     bs = [np.asarray(b, dtype=float) for b in model.intercepts_]
+    box = _imported_domain(Ws[0].shape[1], domain, X, box, f"from_sklearn({name})")
     return Network(Ws[:-1], bs[:-1], "relu", 1, output=(Ws[-1], bs[-1]), box=box)
 
 
@@ -115,7 +163,7 @@ def from_sklearn(model, box=None) -> Network:
 _TORCH_NOOPS = ("Identity", "Dropout")
 
 
-def from_torch(module, box=None) -> Network:
+def from_torch(module, domain=None, X=None, box=None) -> Network:
     """Import a PyTorch ``nn.Sequential`` of ``Linear`` and ``ReLU`` layers.
 
     The accepted shape is ``Linear, ReLU, Linear, ReLU, ..., [Linear]``: every ``Linear``
@@ -126,8 +174,8 @@ def from_torch(module, box=None) -> Network:
     Parameters
     ----------
     module : torch.nn.Sequential
-    box : (lo, hi) or None
-        The input domain (default ``[-1, 1]^n0``).
+    {domain_doc}
+
 
     Returns
     -------
@@ -166,4 +214,12 @@ def from_torch(module, box=None) -> Network:
                                   f"(and Identity, Dropout) can be imported")
     if not Ws:
         raise RegionmathError("the Sequential has no Linear+ReLU hidden layer; a network needs at least one")
+    if X is not None and hasattr(X, "detach"):
+        X = X.detach().cpu().to(torch.float64).numpy()
+    box = _imported_domain(Ws[0].shape[1], domain, X, box, "from_torch")
     return Network(Ws, bs, "relu", 1, output=pending, box=box)
+
+
+for _f in (from_sklearn, from_torch):
+    _f.__doc__ = _f.__doc__.replace("{domain_doc}", _DOMAIN_DOC)
+del _f

@@ -379,13 +379,15 @@ class Network:
 
     # -- importers (regionmath.importers does the work) ----------------------------------
     @classmethod
-    def from_sklearn(cls, model, box=None) -> "Network":
-        """A fitted scikit-learn MLPClassifier/MLPRegressor (relu); see :func:`regionmath.importers.from_sklearn`."""
+    def from_sklearn(cls, model, domain=None, X=None, box=None) -> "Network":
+        """A fitted scikit-learn MLPClassifier/MLPRegressor (relu) on the box ``domain`` (or the
+        range of the training inputs ``X``); see :func:`regionmath.importers.from_sklearn`."""
         from .importers import from_sklearn
-        return from_sklearn(model, box=box)
+        return from_sklearn(model, domain=domain, X=X, box=box)
 
     @classmethod
-    def from_torch(cls, module, box=None) -> "Network":
-        """A torch ``nn.Sequential`` of Linear and ReLU; see :func:`regionmath.importers.from_torch`."""
+    def from_torch(cls, module, domain=None, X=None, box=None) -> "Network":
+        """A torch ``nn.Sequential`` of Linear and ReLU on the box ``domain`` (or the range of the
+        training inputs ``X``); see :func:`regionmath.importers.from_torch`."""
         from .importers import from_torch
-        return from_torch(module, box=box)
+        return from_torch(module, domain=domain, X=X, box=box)

@@ -19,23 +19,46 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 from .architecture import Architecture
 from .errors import RegionmathError
 
 
+@dataclass(frozen=True)
+class AtLeast:
+    """A cell value that is a lower bound only (a count that stopped before the end).
+
+    Markdown and LaTeX show it as ``>= value`` and the table says why in a note; CSV keeps
+    the plain number (machine-readable; a column of the table flags the row).
+    """
+
+    value: object
+
+    def __str__(self):
+        return str(self.value)
+
+
 @dataclass
 class Table:
+    """One table: rows of cells (ints are exact, strings are shown as they are).
+
+    ``caption`` describes it; ``notes`` are shown below; ``lower_bound_note`` explains the
+    :class:`AtLeast` cells (shown only when there are some).
+    """
+
     name: str
     title: str
     columns: list
     rows: list
     caption: str = ""
     notes: list = field(default_factory=list)
+    lower_bound_note: str = "a lower bound only: the count did not finish"
 
 
 TABLES: dict = {}
@@ -72,45 +95,133 @@ def _cell(v):
     return str(v)
 
 
+def _has_lower_bounds(t: Table) -> bool:
+    return any(isinstance(v, AtLeast) for row in t.rows for v in row)
+
+
 def to_markdown(t: Table) -> str:
     lines = [f"<!-- {_header(t.name, '')[1:]} -->", "", f"### {t.title}", ""]
     if t.caption:
         lines += [t.caption, ""]
-    for note in t.notes:
+    notes = list(t.notes) + ([f"≥: {t.lower_bound_note}"] if _has_lower_bounds(t) else [])
+    for note in notes:
         lines += [f"- {note}"]
-    if t.notes:
+    if notes:
         lines.append("")
     lines.append("| " + " | ".join(t.columns) + " |")
-    lines.append("|" + "|".join("---" for _ in t.columns) + "|")
+    numeric = _numeric_columns(t)
+    lines.append("|" + "|".join("---:" if num else "---" for num in numeric) + "|")
     for row in t.rows:
-        lines.append("| " + " | ".join(_cell(v).replace("|", "\\|") for v in row) + " |")
+        lines.append("| " + " | ".join(("≥ " if isinstance(v, AtLeast) else "") + _cell(v).replace("|", "\\|")
+                                       for v in row) + " |")
     return "\n".join(lines)
 
 
 _TEX_ESCAPES = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-                "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
+                "^": r"\textasciicircum{}", "\\": r"\textbackslash{}", "$": r"\$"}
+_NUMBER = re.compile(r"-?(\d+)(\.\d+)?")
+#: Cells that a numeric column may hold besides numbers.
+_NOT_A_NUMBER = {"", "n/a"}
 
 
 def tex_escape(s: str) -> str:
+    """``s`` as LaTeX text: the ten special characters escaped."""
     return "".join(_TEX_ESCAPES.get(ch, ch) for ch in s)
 
 
-def _tex_cell(v):
+def _is_number(v) -> bool:
+    if isinstance(v, AtLeast):
+        v = v.value
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, (int, float, Fraction)):
+        return True
+    return isinstance(v, str) and _NUMBER.fullmatch(v) is not None
+
+
+def _numeric_columns(t: Table) -> list:
+    """For each column: True when every cell is a number (or empty, or n/a), so it is right-aligned."""
+    cols = []
+    for j in range(len(t.columns)):
+        cells = [row[j] for row in t.rows]
+        cols.append(any(_is_number(v) for v in cells)
+                    and all(_is_number(v) or _cell(v) in _NOT_A_NUMBER for v in cells))
+    return cols
+
+
+def tex_number(s: str) -> str:
+    """A decimal number for LaTeX: integer digits grouped by three with thin spaces from
+    10,000 on (the SI and ISO 80000 convention; no package needed), a true minus sign.
+
+    >>> tex_number("16777216"), tex_number("1234"), tex_number("-0.0125")
+    ('16\\,777\\,216', '1234', '$-$0.0125')
+    """
+    m = _NUMBER.fullmatch(s)
+    if m is None:
+        raise ValueError(f"not a decimal number: {s!r}")
+    digits, frac = m.group(1), m.group(2) or ""
+    if len(digits) > 4:
+        head = len(digits) % 3 or 3
+        digits = r"\,".join([digits[:head]] + [digits[k:k + 3] for k in range(head, len(digits), 3)])
+    return ("$-$" if s.startswith("-") else "") + digits + frac
+
+
+def _tex_cell(v, numeric):
+    prefix = ""
+    if isinstance(v, AtLeast):
+        prefix, v = r"$\geq$\,", v.value
     s = _cell(v)
     if s.startswith("$") and s.endswith("$") and len(s) > 1:
         return s  # already LaTeX math
-    if s.isdigit() and len(s) > 30:  # long exact integers may break across lines
-        return r"\seqsplit{" + s + "}"
-    return tex_escape(s)
+    if numeric and _NUMBER.fullmatch(s):
+        return prefix + tex_number(s)
+    return prefix + tex_escape(s)
+
+
+#: A table with more rows than this is a longtable (it breaks across pages).
+LONG_TABLE_ROWS = 45
 
 
 def to_latex(t: Table) -> str:
-    lines = [_header(t.name, "%"), r"% needs \usepackage{booktabs} (and seqsplit for long integers)",
-             r"\begin{tabular}{" + "l" * len(t.columns) + "}", r"\toprule",
-             " & ".join(tex_escape(c) for c in t.columns) + r" \\", r"\midrule"]
-    for row in t.rows:
-        lines.append(" & ".join(_tex_cell(v) for v in row) + r" \\")
-    lines += [r"\bottomrule", r"\end{tabular}"]
+    """A booktabs table ready for ``\\input``: caption, label ``tab:NAME``, numbers right-aligned
+    with digit grouping, notes below; a ``longtable`` when it has more than
+    :data:`LONG_TABLE_ROWS` rows. Its second line names the packages it needs (booktabs;
+    longtable, amsmath where used).
+    """
+    numeric = _numeric_columns(t)
+    spec = "".join("r" if num else "l" for num in numeric)
+    head = " & ".join(tex_escape(c) for c in t.columns) + r" \\"
+    caption = tex_escape(t.title + (". " + t.caption if t.caption else ""))
+    notes = [tex_escape(n) for n in t.notes]
+    if _has_lower_bounds(t):
+        notes.append(r"$\geq$: " + tex_escape(t.lower_bound_note) + ".")
+    body = [" & ".join(_tex_cell(v, num) for v, num in zip(row, numeric)) + r" \\" for row in t.rows]
+    size = r"\scriptsize" if len(t.columns) > 9 else r"\small"
+    packages = ["booktabs"] + (["longtable"] if len(t.rows) > LONG_TABLE_ROWS else []) + (
+        ["amsmath"] if any(_cell(v).startswith("$") for row in t.rows for v in row) else [])
+    lines = [_header(t.name, "%"), r"% needs \usepackage{" + ",".join(packages) + "}"]
+    if len(t.rows) > LONG_TABLE_ROWS:
+        lines += ["{" + size, r"\setlength{\tabcolsep}{4pt}", r"\begin{longtable}{" + spec + "}",
+                  r"\caption{" + caption + r"}\label{tab:" + t.name + r"}\\", r"\toprule", head, r"\midrule",
+                  r"\endfirsthead", r"\toprule", head, r"\midrule", r"\endhead",
+                  r"\bottomrule", r"\endfoot"]
+        lines += body
+        lines.append(r"\end{longtable}")
+        lines += [r"\par\noindent " + n for n in notes]
+        lines.append("}")
+    else:
+        lines += [r"\begin{table}[htbp]", r"\centering", size]
+        if len(t.columns) > 9:
+            lines.append(r"\setlength{\tabcolsep}{3pt}")
+        lines += [r"\caption{" + caption + "}", r"\label{tab:" + t.name + "}",
+                  r"\begin{tabular}{" + spec + "}", r"\toprule", head, r"\midrule"]
+        lines += body
+        lines += [r"\bottomrule", r"\end{tabular}"]
+        if notes:
+            lines += [r"\par\smallskip", r"\begin{minipage}{\linewidth}\footnotesize"]
+            lines += [n + r"\par" for n in notes]
+            lines.append(r"\end{minipage}")
+        lines.append(r"\end{table}")
     return "\n".join(lines)
 
 
@@ -379,8 +490,9 @@ def serra2018_experiment() -> Table:
     rows = []
     for r in exp.table_rows():
         mean = r["regions_mean"]
-        rows.append([r["n1"], r["n2"], r["nets"], r["counted"], r["certified"], r["regions_min"],
-                     None if mean is None else f"{float(mean):.1f}", r["regions_max"],
+        lower = AtLeast if r["lower_bound_only"] else (lambda v: v)
+        rows.append([r["n1"], r["n2"], r["nets"], r["counted"], r["certified"], lower(r["regions_min"]),
+                     None if mean is None else lower(f"{float(mean):.1f}"), lower(r["regions_max"]),
                      "yes" if r["lower_bound_only"] else "no", r["train_error"], r["test_error"]]
                     + [r[b] for b in exp.BOUNDS])
     return Table("serra2018-experiment", "Regions of trained 22-unit ReLU networks (n1, 22 - n1) on 8x8 digits",
@@ -390,7 +502,8 @@ def serra2018_experiment() -> Table:
                          "[0,1]) instead of MNIST (784 inputs), 3 networks per width instead of 10. Regions counted "
                          "exactly in [0,1]^64 from the cached weights (regionmath/experiments/weights); 'lower bounds "
                          "only': some count hit its time limit (recount with scripts/train_experiments.py). "
-                         "Bounds at n0 = 64 (equal to n0 = 784 since 64 >= 22).")
+                         "Bounds at n0 = 64 (equal to n0 = 784 since 64 >= 22).",
+                 lower_bound_note="a lower bound only: some count of the row hit its time limit")
 
 
 @table("montufar2014-fig1")

@@ -35,7 +35,7 @@ def _fit(cls, hidden, n0, outputs, seed, activation="relu"):
        classes=st.integers(2, 4), seed=st.integers(0, 10_000))
 def test_sklearn_classifier_matches_predict_proba(hidden, n0, classes, seed):
     model, rng = _fit(MLPClassifier, tuple(hidden), n0, classes, seed)
-    net = from_sklearn(model, box=(np.zeros(n0), np.ones(n0)))
+    net = from_sklearn(model, domain=(np.zeros(n0), np.ones(n0)))
     assert net.widths == tuple(hidden) and net.n0 == n0
     X = rng.uniform(-2, 3, (50, n0))
     logits = net.forward(X)
@@ -52,7 +52,7 @@ def test_sklearn_classifier_matches_predict_proba(hidden, n0, classes, seed):
        outputs=st.integers(1, 3), seed=st.integers(0, 10_000))
 def test_sklearn_regressor_matches_predict(hidden, n0, outputs, seed):
     model, rng = _fit(MLPRegressor, tuple(hidden), n0, outputs, seed)
-    net = Network.from_sklearn(model)
+    net = Network.from_sklearn(model, domain=(-2, 2))
     X = rng.uniform(-2, 2, (50, n0))
     out = net.forward(X)
     expected = model.predict(X)
@@ -72,7 +72,7 @@ def test_sklearn_rejects_other_models():
 
 def test_import_survives_npz_round_trip(tmp_path):
     model, rng = _fit(MLPClassifier, (4, 3), 3, 3, 1)
-    net = from_sklearn(model, box=([0, 0, 0], [1, 1, 1]))
+    net = from_sklearn(model, domain=([0, 0, 0], [1, 1, 1]))
     net.save(tmp_path / "m.npz")
     back = Network.load(tmp_path / "m.npz")
     for a, b in zip(net.weights + net.biases + list(net.output), back.weights + back.biases + list(back.output)):
@@ -113,7 +113,7 @@ def test_torch_matches_module_forward(hidden, n0, outputs, seed):
     if outputs:
         layers.append(torch.nn.Linear(prev, outputs))
     module = torch.nn.Sequential(*layers).eval()
-    net = from_torch(module)
+    net = from_torch(module, domain=(-2, 2))
     assert net.widths == tuple(hidden) and (net.output is not None) == bool(outputs)
     X = np.random.default_rng(seed).uniform(-2, 2, (40, n0))
     with torch.no_grad():
@@ -129,7 +129,7 @@ def test_torch_without_bias_and_noops():
     torch = _torch()
     module = torch.nn.Sequential(torch.nn.Linear(2, 3, bias=False), torch.nn.ReLU(), torch.nn.Dropout(0.5),
                                  torch.nn.Linear(3, 2), torch.nn.ReLU(), torch.nn.Identity()).eval()
-    net = Network.from_torch(module)
+    net = Network.from_torch(module, domain=([-1, -1], [1, 1]))
     assert net.widths == (3, 2) and net.output is None
     assert np.array_equal(net.biases[0], np.zeros(3))
 
@@ -153,7 +153,7 @@ def test_torch_rejects_unsupported(build, word):
 def test_imported_and_npz_nets_have_the_same_count(tmp_path, n0, hidden):
     from regionmath.counting import count_regions
     model, _ = _fit(MLPClassifier, hidden, n0, 2, 7)
-    net = from_sklearn(model, box=(np.zeros(n0), np.ones(n0)))
+    net = from_sklearn(model, domain=(np.zeros(n0), np.ones(n0)))
     net.save(tmp_path / "m.npz")
     a = count_regions(net, time_limit=60)
     b = count_regions(Network.load(tmp_path / "m.npz"), time_limit=60)
@@ -162,3 +162,40 @@ def test_imported_and_npz_nets_have_the_same_count(tmp_path, n0, hidden):
     if n0 == 2:  # a second, independent count: the exact polygons
         from regionmath.pictures import region_polygons
         assert a.count == len(region_polygons(net))
+
+
+# -- the domain of an imported model (issue 19, item 7) --------------------------------------
+def test_sklearn_domain_is_stated_or_warned():
+    from regionmath.errors import DomainWarning
+    model, rng = _fit(MLPClassifier, (3,), 2, 2, 0)
+    with pytest.warns(DomainWarning, match=r"no domain given.*\[-1, 1\]\^2.*domain="):
+        net = from_sklearn(model)
+    assert net.box[0].tolist() == [-1, -1] and net.box[1].tolist() == [1, 1]
+    X = np.array([[0.25, -3.0], [0.75, 5.0], [0.5, 0.0]])
+    with pytest.warns(DomainWarning, match=r"range of the training inputs.*\[0.25, 0.75\] x \[-3, 5\]"):
+        net = Network.from_sklearn(model, X=X)
+    assert net.box[0].tolist() == [0.25, -3.0] and net.box[1].tolist() == [0.75, 5.0]
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # an explicit domain: no warning at all
+        net = Network.from_sklearn(model, domain=([0, 0], [2, 3]))
+        assert net.box[1].tolist() == [2, 3]
+        assert from_sklearn(model, box=(0, 1)).box[1].tolist() == [1, 1]   # the former name
+    for kwargs, match in (({"domain": (0, 1), "X": X}, "not both"), ({"domain": (0, 1), "box": (0, 1)}, "once"),
+                          ({"X": np.ones((4, 3))}, r"shape \(m, 2\)"), ({"X": [[0, 1], [0, 2]]}, "constant"),
+                          ({"domain": (1, 0)}, "empty or flat")):
+        with pytest.raises(RegionmathError, match=match):
+            from_sklearn(model, **kwargs)
+
+
+@requires_torch
+def test_torch_domain_from_a_tensor_of_inputs():
+    from regionmath.errors import DomainWarning
+    torch = _torch()
+    module = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1)).eval()
+    X = torch.tensor([[0.0, 1.0], [2.0, -1.0]])
+    with pytest.warns(DomainWarning, match="range of the training inputs"):
+        net = Network.from_torch(module, X=X)
+    assert net.box[0].tolist() == [0, -1] and net.box[1].tolist() == [2, 1]
+    with pytest.warns(DomainWarning, match="no domain given"):
+        from_torch(module)

@@ -173,14 +173,73 @@ REGISTRY: dict = {}
 
 
 def register(cls):
-    """Class decorator: instantiate and add to :data:`REGISTRY` (ids are unique)."""
+    """Class decorator: instantiate and add to :data:`REGISTRY` (ids are unique); the class
+    gets a docstring written from its data (:func:`describe`), so ``help(bounds.get(id))``
+    shows the statement, the hypotheses and the source."""
     obj = cls()
     if not obj.id or obj.id in REGISTRY:
         raise ValueError(f"bad or duplicate bound id {obj.id!r}")
     if obj.kind not in ("upper", "lower", "exact"):
         raise ValueError(f"bound {obj.id}: kind must be upper, lower or exact")
     REGISTRY[obj.id] = obj
+    if not cls.__doc__:
+        cls.__doc__ = describe(obj)
     return cls
+
+
+def _probe_architectures(activation):
+    """Small architectures on which the hypotheses of most results fail in some way."""
+    shapes = [(3, (1, 1, 1)), (3, (2,)), (1, (1,)), (2, (1, 1)), (5, (3, 3)), (1, (2, 2)), (2, (3, 3)), (1, (3,))]
+    ranks = (2, 3, 4) if activation == "maxout" else (1,)
+    return [Architecture(d, w, activation, r) for d, w in shapes for r in ranks]
+
+
+def hypotheses_in_words(bound: Bound) -> list:
+    """The conditions ``bound.hypotheses`` checks, in words, read off its messages on small
+    architectures (the numbers of a particular architecture removed)."""
+    import re
+    found, seen = [], set()
+    for arch in _probe_architectures(bound.activation):
+        for message in bound._hypotheses(arch):
+            general = re.split(r", (?:but|got) |; got ", message)[0]
+            general = re.sub(r", the architecture has \d+$", "", general)
+            general = re.sub(r"((?:>=|width) [\w ]*n0) = \d+", r"\1", general)   # ">= 3 n0 = 6": drop the 6
+            general = re.sub(r"\b(\d+) = \1\b", r"\1", general)
+            key = re.sub(r"\d+", "#", general)     # the same condition seen with other numbers
+            if key not in seen:
+                seen.add(key)
+                found.append(general)
+    return found
+
+
+def describe(bound: Bound) -> str:
+    """A numpydoc docstring for a registry entry, written from its data."""
+    lines = [f"{bound.id}: {'exact maximum' if bound.kind == 'exact' else bound.kind + ' bound'} on the number "
+             f"of linear regions of {bound.activation} networks.", ""]
+    if bound.statement:
+        lines += [bound.statement, ""]
+    facts = [f"``bounds.get({bound.id!r})``"]
+    facts.append("exact integer value: ``value(arch)``" if bound.has_value else "asymptotic only: no exact value")
+    if bound.needs_weights:
+        facts.append("needs the weights, not only the architecture")
+    lines += ["; ".join(facts) + ".", "", "Notes", "-----", "Hypotheses, as ``hypotheses(arch)`` checks them "
+              "(it returns the violated ones for an architecture):", ""]
+    conditions = hypotheses_in_words(bound)
+    lines += [f"- {c}" for c in conditions] or ["- none beyond the activation"]
+    lines.append("")
+    for var in ("n", "L"):
+        try:
+            lines += [f"Growth: {bound.asymptotic(var)}.", ""]
+        except RegionmathError:
+            pass
+    if bound.source is not None and bound.source.note:
+        lines += [f"What the toolkit checked or changed: {bound.source.note}.", ""]
+    if bound.source is not None:
+        lines += ["References", "----------", f".. [1] {bound.source.citation}, {bound.source.where}."
+                  + (f" {bound.source.reference}." if bound.source.reference else "")]
+        if bound.source.unsure:
+            lines.append(f"   Not confirmed in the source: {bound.source.unsure}.")
+    return "\n".join(lines) + "\n"
 
 
 def get(bound_id: str) -> Bound:

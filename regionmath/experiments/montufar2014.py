@@ -95,7 +95,7 @@ def train(model, runs=RUNS, progress=print):
             progress(f"{model} seed {seed}: {err} misclassified")
         if best is None or err < best[0]:
             best = (err, seed, clf)
-    return from_sklearn(best[2], box=BOX), {"seed": best[1], "runs": runs, "train_misclassified_per_run": errors}
+    return from_sklearn(best[2], domain=BOX), {"seed": best[1], "runs": runs, "train_misclassified_per_run": errors}
 
 
 def train_all(runs=RUNS, progress=print):

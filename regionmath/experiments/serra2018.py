@@ -98,7 +98,7 @@ def train_one(n1, seed, data=None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(Xtr, ytr)
-    net = from_sklearn(model, box=(np.zeros(N0), np.ones(N0)))
+    net = from_sklearn(model, domain=(np.zeros(N0), np.ones(N0)))
     return net, 1 - model.score(Xtr, ytr), 1 - model.score(Xte, yte)
 
 
