@@ -30,6 +30,9 @@ from .errors import RegionmathError
 ACTIVATIONS = ("relu", "maxout")
 
 
+__all__ = ["ACTIVATIONS", "Architecture"]
+
+
 def _positive_int(value, what):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise RegionmathError(f"{what} must be a positive integer, got {value!r}")

@@ -96,6 +96,10 @@ _SAFE = 2 ** 62          # int64 arithmetic is exact below this
 _CHUNK = 1 << 21         # elements per vectorised block
 
 
+__all__ = ["LatticeResult", "Arrangement", "deletion_restriction", "braid", "shi", "catalan", "generic",
+           "NAMES", "named", "closed_form"]
+
+
 # -- input ---------------------------------------------------------------------------------------
 def _integer_row(row, index) -> tuple:
     """A row of exact numbers scaled to a primitive integer row with the first non-zero normal

@@ -19,6 +19,9 @@ except ImportError:  # pragma: no cover
     _mpz = int
 
 
+__all__ = ["binomial_row", "binomial_prefix_sums", "phi"]
+
+
 def binomial_row(m: int, d: int) -> list:
     """``[C(m, 0), ..., C(m, d)]`` by the incremental recurrence (exact, C(m, j) = 0 for j > m)."""
     if m < 0 or d < 0:

@@ -5,6 +5,9 @@ says what is wrong and what is allowed. The command line prints that line and ex
 """
 
 
+__all__ = ["RegionmathError", "HypothesisError", "DomainWarning"]
+
+
 class RegionmathError(ValueError):
     """Bad input: one line naming what is wrong and what is allowed."""
 

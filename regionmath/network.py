@@ -39,6 +39,9 @@ from .exact import fraction_array, to_fraction  # noqa: F401  (to_fraction: re-e
 _INT64 = 2 ** 62
 
 
+__all__ = ["Network"]
+
+
 def _float_array(a) -> np.ndarray:
     return np.array([[float(v) for v in row] for row in a], dtype=float) if np.ndim(a) == 2 else np.array([float(v) for v in a], dtype=float)
 

@@ -30,6 +30,15 @@ from .architecture import Architecture
 from .errors import RegionmathError
 
 
+__all__ = ["AtLeast", "Table", "TABLES", "FIGURES", "FIGURE_RENDERER_FILE", "table", "figure", "to_markdown",
+           "tex_escape", "tex_number", "LONG_TABLE_ROWS", "to_latex", "to_csv", "write_table", "generate",
+           "serra2018_sweep", "deep_vs_shallow", "registry_table", "crossover",
+           "deep_beats_shallow_threshold", "maxout_bounds", "arrangements_table", "verification_table",
+           "serra2018_experiment", "montufar2014_fig1", "records", "bounds_vs_depth",
+           "serra2018_sweep_figure", "serra2018_experiment_figure", "montufar2014_fig1_figure",
+           "montufar2014_appg_figure"]
+
+
 @dataclass(frozen=True)
 class AtLeast:
     """A cell value that is a lower bound only (a count that stopped before the end).

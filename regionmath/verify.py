@@ -35,6 +35,9 @@ from .counting import METHODS  # noqa: F401  (the one method table, re-exported)
 from .errors import RegionmathError
 
 
+__all__ = ["VerificationReport", "count", "verify", "DEFAULT_CASES", "verification_rows"]
+
+
 @dataclass
 class VerificationReport:
     """Claimed vs counted for one construction.

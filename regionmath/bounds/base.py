@@ -34,6 +34,11 @@ from ..errors import HypothesisError, RegionmathError
 n0, n, L, k = sp.symbols("n0 n L k", positive=True, integer=True)
 
 
+__all__ = ["width_symbols", "substitution", "substitute", "Source", "AsymptoticForm", "Bound", "REGISTRY",
+           "register", "hypotheses_in_words", "describe", "get", "all_bounds", "applicable",
+           "tightest_upper", "best_lower"]
+
+
 def width_symbols(count: int) -> tuple:
     """``(n_1, ..., n_count)`` as positive integer sympy symbols."""
     return tuple(sp.Symbol(f"n_{i}", positive=True, integer=True) for i in range(1, count + 1))

@@ -46,6 +46,11 @@ MRZ2022_REF = ("Sharp bounds for the number of regions of maxout networks and ve
 _j = sp.Symbol("j", integer=True, nonnegative=True)
 
 
+__all__ = ["MONTUFAR2014", "MONTUFAR2014_REF", "SERRA2018", "SERRA2018_REF", "MRZ2022", "MRZ2022_REF",
+           "phi_expr", "MontufarProp7Lower", "MontufarProp7Upper", "THM8_PROOF", "montufar2014_thm8_refuted",
+           "montufar2014_thm8_hypotheses", "MontufarThm8", "Serra2018Maxout", "MRZ2022Shallow"]
+
+
 def phi_expr(m, d) -> sp.Expr:
     """Zaslavsky's ``Phi(m, d) = sum_{j=0}^{d} C(m, j)`` as an unevaluated sympy sum."""
     return sp.Sum(sp.binomial(m, _j), (_j, 0, d))

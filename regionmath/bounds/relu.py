@@ -118,6 +118,13 @@ ARORA2018 = "Arora, Basu, Mianjy, Mukherjee 2018"
 ARORA2018_REF = "Understanding deep neural networks with rectified linear units, ICLR 2018 (arXiv 1611.01491)"
 
 
+__all__ = ["MONTUFAR2014", "MONTUFAR2014_REF", "SERRA2018", "SERRA2018_REF", "ARORA2018", "ARORA2018_REF",
+           "serra2018_thm1_by_enumeration", "serra2018_thm1_dp", "LAST_LAYER_NOTE", "Zaslavsky",
+           "MontufarProp3", "Pascanu2013", "MontufarThm4", "MontufarThm4Eq7", "MontufarCor5", "Montufar2017",
+           "Raghu2017", "Serra2018Thm1", "rank_symbols", "Serra2018Thm1Rank", "Serra2018Exact1D",
+           "Serra2018Lower", "Arora2018", "Serra2018AroraImproved"]
+
+
 def _j(count):
     """Summation indices ``j_1..j_count`` of the nested sums."""
     return tuple(sp.Symbol(f"j_{i}", integer=True, nonnegative=True) for i in range(1, count + 1))

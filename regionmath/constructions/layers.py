@@ -35,6 +35,11 @@ from math import comb
 F = Fraction
 
 
+__all__ = ["sawtooth", "turned_sawtooth", "passthrough", "dead_unit", "general_position",
+           "convex_steps", "maxout_constant", "maxout_identity", "maxout_abs", "Stack", "relu_fold_layer",
+           "finish_layer", "dyadic_steps", "polygon_fold"]
+
+
 def _zero(d):
     return [F(0)] * d
 

@@ -56,6 +56,10 @@ from .layers import (Stack, convex_steps, dyadic_steps, maxout_abs, maxout_const
 F = Fraction
 
 
+__all__ = ["montufar2014_prop7_lower", "montufar2014_thm8_status", "montufar2014_thm8",
+           "arrangement_regions", "shi", "catalan"]
+
+
 def _unit_cube(n0):
     return ([F(0)] * n0, [F(1)] * n0)
 

@@ -28,6 +28,9 @@ from .lp import MARGIN_TOL, witness_lp
 MAX_LAYER_PATTERNS = 2 ** 12
 
 
+__all__ = ["MAX_LAYER_PATTERNS", "count_brute"]
+
+
 def count_brute(network, time_limit=None, definition="interior", progress=None, **options) -> CountResult:
     """Count regions by testing every pattern, layer by layer, with the witness LP.
 

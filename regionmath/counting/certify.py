@@ -28,6 +28,9 @@ from gmpy2 import mpq
 from ..exact import exact_layers, fraction_layers, to_mpq
 
 
+__all__ = ["exact_point", "certify_witness", "certify_regions", "certify_arrays"]
+
+
 def _exact_layers(network):
     """Weights, biases (mpq, from :func:`regionmath.exact.exact_layers`) and the box."""
     layers = exact_layers(network)

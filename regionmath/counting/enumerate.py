@@ -91,6 +91,9 @@ _OPTIMAL = highspy.HighsModelStatus.kOptimal if highspy else None
 _INFEASIBLE = highspy.HighsModelStatus.kInfeasible if highspy else None
 
 
+__all__ = ["ZERO_TOL", "Enumerator"]
+
+
 class _Stop(Exception):
     """Raised inside the search when the time limit or a stop request is reached."""
 

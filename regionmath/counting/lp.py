@@ -56,6 +56,10 @@ ZERO_TOL = 1e-12
 MARGIN_TOL = 1e-9
 
 
+__all__ = ["ZERO_TOL", "MARGIN_TOL", "Inequalities", "Witness", "pattern_inequalities", "max_margin",
+           "witness_lp", "is_region"]
+
+
 @dataclass
 class Inequalities:
     """The region of a pattern in box-normalised coordinates ``u`` (``x = center + half * u``).

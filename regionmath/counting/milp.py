@@ -88,6 +88,9 @@ _LOOSER = [(1e-6, 1e-7), (1e-5, 1e-6)]
 _LIB = None
 
 
+__all__ = ["FEASTOL", "EPS", "count_milp"]
+
+
 def _scip_lib():
     """The libscip that pyscipopt loaded (the wheel bundles it in pyscipopt.libs)."""
     global _LIB

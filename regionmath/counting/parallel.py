@@ -54,6 +54,10 @@ _LOCAL = threading.local()  # one Enumerator per thread (Dask may run several ta
 _STOP_EVENT = None   # set by the local pool's initializer
 
 
+__all__ = ["CHECKPOINT_FORMAT", "SERIAL_SECONDS", "subtree_task", "fingerprint", "Checkpoint",
+           "count_enumerate", "run_enumeration"]
+
+
 def _enumerator(key, network, unbounded, min_margin):
     cached = getattr(_LOCAL, "enumerator", None)
     if cached is None or cached[0] != key:

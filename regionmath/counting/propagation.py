@@ -32,6 +32,9 @@ import numpy as np
 SAFETY = 1e-7
 
 
+__all__ = ["SAFETY", "interval_bounds", "lp_bounds"]
+
+
 def _box(network, box):
     if box is None:
         return network.box

@@ -28,6 +28,9 @@ import numpy as np
 INCOMPLETE_REASONS = ("time-limit", "interrupted", "undecided-lp", "solver-failure")
 
 
+__all__ = ["INCOMPLETE_REASONS", "Region", "RegionArray", "CountResult"]
+
+
 @dataclass
 class Region:
     """One counted region: its flat pattern, a witness point, and whether it was certified."""

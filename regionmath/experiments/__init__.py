@@ -14,3 +14,6 @@ and figure is regenerated from committed files without training or downloading a
 from pathlib import Path
 
 WEIGHTS = Path(__file__).resolve().parent / "weights"
+__all__ = ["WEIGHTS"]
+
+
