@@ -16,11 +16,14 @@ extensions = ["sphinx.ext.autodoc", "sphinx.ext.napoleon", "sphinx.ext.mathjax"]
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
 napoleon_use_rtype = False
+napoleon_use_ivar = True
+napoleon_preprocess_types = False
 autodoc_member_order = "bysource"
 autodoc_default_options = {"members": True, "undoc-members": False, "show-inheritance": False}
 autodoc_typehints = "none"
 exclude_patterns = ["_build", "layout.md"]
 html_theme = "alabaster"
 html_static_path = []
-suppress_warnings = ["ref.citation", "ref.footnote", "docutils"]
+# "ref.python": ambiguous short names (n0 is an attribute of both Architecture and Network)
+suppress_warnings = ["ref.citation", "ref.footnote", "ref.python"]
 nitpicky = False

@@ -26,7 +26,6 @@ Examples
 
 from __future__ import annotations
 
-import numbers
 from fractions import Fraction
 from pathlib import Path
 

@@ -67,7 +67,6 @@ import json
 import math
 import time
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 from typing import Optional
 
