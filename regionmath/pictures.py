@@ -75,7 +75,8 @@ from .exact import to_mpq as _q
 
 __all__ = ["RegionPolygon", "region_polygons", "slice_polygons", "slice_domain", "decision_boundary",
            "plot_regions", "region_colours", "adjacency", "exact_layers", "slice_point",
-           "level_set", "linear_pieces", "paper_style", "save_figure", "PAPER_RC", "REGION_PALETTE"]
+           "level_set", "linear_pieces", "paper_style", "save_figure", "PAPER_RC", "REGION_PALETTE",
+           "plot_network", "check_figure_path"]
 
 _ZERO = mpq(0)
 
@@ -618,3 +619,81 @@ def save_figure(fig, path) -> Path:
     fig.savefig(tmp, metadata=metadata)
     tmp.replace(path)
     return path
+
+
+def check_figure_path(path) -> Path:
+    """``path`` as a writable figure file (.png, .pdf or .svg in an existing folder), checked
+    before any long work; raises :class:`RegionmathError` otherwise."""
+    path = Path(path)
+    if path.suffix.lower() not in (".png", ".pdf", ".svg"):
+        raise RegionmathError(f"a figure is written as .png, .pdf or .svg, got {path.name!r}")
+    if not path.parent.is_dir():
+        raise RegionmathError(f"the folder {str(path.parent)!r} of the output {path.name!r} does not exist")
+    return path
+
+
+def plot_network(network, path, slice_points=None, time_limit=None) -> dict:
+    """Draw a network's activation regions (exact polygons) to a file, with its decision
+    boundary when it has an output layer of one or two outputs.
+
+    Parameters
+    ----------
+    network : Network
+        Two inputs; or any number with ``slice_points``.
+    path : str or Path
+        ``.png``, ``.pdf`` or ``.svg``; written with :func:`save_figure` (no partial file).
+    slice_points : sequence of three points or None
+        ``p0, p1, p2``: draw the plane through them (:func:`slice_polygons`), in the
+        coordinates ``(s, t)`` where they sit at ``(0, 0), (1, 0), (0, 1)``.
+    time_limit : float or None
+        Seconds for the partition; past it :class:`TimeoutError` (no file is written).
+
+    Returns
+    -------
+    dict
+        ``path``, ``regions`` (the number of polygons, equal to the activation regions of
+        the network, or of its restriction to the plane) and ``boundary`` (segments drawn).
+
+    Raises
+    ------
+    RegionmathError
+        For a bad path, a network with ``n0 != 2`` and no slice, or bad slice points.
+    """
+    import matplotlib.pyplot as plt
+    path = check_figure_path(path)
+    if slice_points is None:
+        if network.n0 != 2:
+            raise RegionmathError(f"the network has {network.n0} inputs; a picture needs 2, or a plane through "
+                                  f"three input points (slice_points / --slice)")
+        polys = region_polygons(network, time_limit=time_limit)
+        labels = ("$x_1$", "$x_2$")
+        where = "in its box"
+    else:
+        if len(slice_points) != 3:
+            raise RegionmathError(f"a slice is the plane through 3 points, got {len(slice_points)}")
+        polys = slice_polygons(network, *slice_points, time_limit=time_limit)
+        labels = ("$s$", "$t$")
+        where = "on the plane through 3 inputs"
+    boundary = None
+    if network.output is not None and network.output[0].shape[0] in (1, 2):
+        boundary = decision_boundary(network, polys)
+    arch = network.architecture
+    with paper_style():
+        fig, ax = plt.subplots(figsize=(4.8, 5.0))
+        plot_regions(polys, ax=ax, boundary=boundary, xlabel=labels[0], ylabel=labels[1],
+                     boundary_label="decision boundary" if boundary else None)
+        if slice_points is not None:
+            # labels inside the plane: p1 and p2 often sit on its edge
+            for (s, t), name, off in zip(((0, 0), (1, 0), (0, 1)), ("$p_0$", "$p_1$", "$p_2$"),
+                                         ((4, 4), (-14, 4), (4, -12))):
+                ax.plot(s, t, "ko", ms=3, clip_on=False)
+                ax.annotate(name, (s, t), textcoords="offset points", xytext=off)
+        ax.set_title(f"{arch.activation} network, $n_0 = {arch.n0}$, widths {'-'.join(map(str, arch.widths))}"
+                     f"{f', rank {arch.rank}' if arch.activation == 'maxout' else ''}:\n"
+                     f"{len(polys):,} activation regions {where}")
+        if boundary:
+            ax.legend(loc="upper right", fontsize=7, framealpha=0.9)
+        save_figure(fig, path)
+        plt.close(fig)
+    return {"path": path, "regions": len(polys), "boundary": len(boundary or [])}
+

@@ -200,3 +200,25 @@ def test_neighbouring_regions_get_different_colours():
         colours = region_colours(polys)
         assert all(colours[i] != colours[j] for i in range(len(polys)) for j in nb[i])
         assert len(set(colours)) > 2   # balanced: not a chessboard
+
+
+def test_plot_network_writes_the_picture(tmp_path):
+    """A file with one patch per region (their number equals the exact count); a slice for
+    n0 = 3; bad paths and a missing slice refused before any work, leaving no file."""
+    import matplotlib
+    matplotlib.use("Agg")
+    from regionmath.counting import count_regions
+    from regionmath.pictures import plot_network
+    net = _random_net(2, 2, (4, 3), output=1)
+    info = plot_network(net, tmp_path / "r.png")
+    assert (tmp_path / "r.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert info["regions"] == count_regions(net).count and info["boundary"] > 0
+    net3 = _random_net(3, 3, (4,), output=2)
+    info3 = plot_network(net3, tmp_path / "s.pdf", slice_points=[[0, 0, 0], [1, 0, 0], [0, 1, 0]])
+    assert (tmp_path / "s.pdf").read_bytes()[:5] == b"%PDF-" and info3["regions"] >= 1
+    for args, match in (((net, tmp_path / "r.jpg"), r"\.png, \.pdf or \.svg"),
+                        ((net, tmp_path / "nowhere" / "r.png"), "does not exist"),
+                        ((net3, tmp_path / "t.png"), "3 inputs")):
+        with pytest.raises(RegionmathError, match=match):
+            plot_network(*args)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.png", "s.pdf"]
