@@ -15,7 +15,7 @@ Examples
 >>> record_name(Architecture(2, (3, 3))), record_name(Architecture(1, (1, 1), "maxout", 3))
 ('relu_n0-2_3-3', 'maxout3_n0-1_1-1')
 >>> len(scope_architectures())
-561
+798
 """
 
 from __future__ import annotations
