@@ -36,6 +36,8 @@ _LAZY = {
     "build": ("regionmath.constructions", "build"),
     "Construction": ("regionmath.constructions", "Construction"),
     "Arrangement": ("regionmath.arrangements", "Arrangement"),
+    "from_sklearn": ("regionmath.importers", "from_sklearn"),
+    "from_torch": ("regionmath.importers", "from_torch"),
 }
 
 __all__ = ["Architecture", "RegionmathError", "HypothesisError", "__version__"] + list(_LAZY)

@@ -344,18 +344,3 @@ class Network:
 
     def __repr__(self):
         return f"<Network {self.architecture}{' exact' if self.is_exact else ''} on box [{self.box[0].min()}, {self.box[1].max()}]>"
-
-    # -- importers (regionmath.importers does the work) ----------------------------------
-    @classmethod
-    def from_sklearn(cls, model, domain=None, X=None, box=None) -> "Network":
-        """A fitted scikit-learn MLPClassifier/MLPRegressor (relu) on the box ``domain`` (or the
-        range of the training inputs ``X``); see :func:`regionmath.importers.from_sklearn`."""
-        from .importers import from_sklearn
-        return from_sklearn(model, domain=domain, X=X, box=box)
-
-    @classmethod
-    def from_torch(cls, module, domain=None, X=None, box=None) -> "Network":
-        """A torch ``nn.Sequential`` of Linear and ReLU on the box ``domain`` (or the range of the
-        training inputs ``X``); see :func:`regionmath.importers.from_torch`."""
-        from .importers import from_torch
-        return from_torch(module, domain=domain, X=X, box=box)

@@ -52,7 +52,7 @@ def test_sklearn_classifier_matches_predict_proba(hidden, n0, classes, seed):
        outputs=st.integers(1, 3), seed=st.integers(0, 10_000))
 def test_sklearn_regressor_matches_predict(hidden, n0, outputs, seed):
     model, rng = _fit(MLPRegressor, tuple(hidden), n0, outputs, seed)
-    net = Network.from_sklearn(model, domain=(-2, 2))
+    net = from_sklearn(model, domain=(-2, 2))
     X = rng.uniform(-2, 2, (50, n0))
     out = net.forward(X)
     expected = model.predict(X)
@@ -129,7 +129,7 @@ def test_torch_without_bias_and_noops():
     torch = _torch()
     module = torch.nn.Sequential(torch.nn.Linear(2, 3, bias=False), torch.nn.ReLU(), torch.nn.Dropout(0.5),
                                  torch.nn.Linear(3, 2), torch.nn.ReLU(), torch.nn.Identity()).eval()
-    net = Network.from_torch(module, domain=([-1, -1], [1, 1]))
+    net = from_torch(module, domain=([-1, -1], [1, 1]))
     assert net.widths == (3, 2) and net.output is None
     assert np.array_equal(net.biases[0], np.zeros(3))
 
@@ -173,12 +173,12 @@ def test_sklearn_domain_is_stated_or_warned():
     assert net.box[0].tolist() == [-1, -1] and net.box[1].tolist() == [1, 1]
     X = np.array([[0.25, -3.0], [0.75, 5.0], [0.5, 0.0]])
     with pytest.warns(DomainWarning, match=r"range of the training inputs.*\[0.25, 0.75\] x \[-3, 5\]"):
-        net = Network.from_sklearn(model, X=X)
+        net = from_sklearn(model, X=X)
     assert net.box[0].tolist() == [0.25, -3.0] and net.box[1].tolist() == [0.75, 5.0]
     import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("error")          # an explicit domain: no warning at all
-        net = Network.from_sklearn(model, domain=([0, 0], [2, 3]))
+        net = from_sklearn(model, domain=([0, 0], [2, 3]))
         assert net.box[1].tolist() == [2, 3]
         assert from_sklearn(model, box=(0, 1)).box[1].tolist() == [1, 1]   # the former name
     for kwargs, match in (({"domain": (0, 1), "X": X}, "not both"), ({"domain": (0, 1), "box": (0, 1)}, "once"),
@@ -195,7 +195,7 @@ def test_torch_domain_from_a_tensor_of_inputs():
     module = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1)).eval()
     X = torch.tensor([[0.0, 1.0], [2.0, -1.0]])
     with pytest.warns(DomainWarning, match="range of the training inputs"):
-        net = Network.from_torch(module, X=X)
+        net = from_torch(module, X=X)
     assert net.box[0].tolist() == [0, -1] and net.box[1].tolist() == [2, 1]
     with pytest.warns(DomainWarning, match="no domain given"):
         from_torch(module)
