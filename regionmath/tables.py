@@ -162,8 +162,8 @@ def tex_number(s: str) -> str:
     """A decimal number for LaTeX: integer digits grouped by three with thin spaces from
     10,000 on (the SI and ISO 80000 convention; no package needed), a true minus sign.
 
-    >>> tex_number("16777216"), tex_number("1234"), tex_number("-0.0125")
-    ('16\\,777\\,216', '1234', '$-$0.0125')
+    >>> print(tex_number("16777216"), tex_number("1234"), tex_number("-0.0125"))
+    16\\,777\\,216 1234 $-$0.0125
     """
     m = _NUMBER.fullmatch(s)
     if m is None:

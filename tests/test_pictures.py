@@ -209,7 +209,7 @@ def test_plot_network_writes_the_picture(tmp_path):
     matplotlib.use("Agg")
     from regionmath.counting import count_regions
     from regionmath.pictures import plot_network
-    net = _random_net(2, 2, (4, 3), output=1)
+    net = _random_net(11, 2, (4, 3), output=1)     # its decision boundary crosses the box
     info = plot_network(net, tmp_path / "r.png")
     assert (tmp_path / "r.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert info["regions"] == count_regions(net).count and info["boundary"] > 0
