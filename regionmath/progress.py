@@ -25,6 +25,7 @@ count: 250 regions, 21 regions/s, 900 LPs, 12 s
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -72,15 +73,18 @@ class ProgressReport:
         Default ``sys.stderr``.
     quiet : bool
         Print nothing.
-    every : float
-        Seconds between two lines off a terminal.
+    every : float or None
+        Seconds between two lines off a terminal; default 10, or the environment variable
+        ``REGIONMATH_PROGRESS_SECONDS``.
     tty : bool or None
         Force the terminal (bar) or log (lines) style; default: ``stream.isatty()``.
     clock : callable
         Seconds, monotonic (for tests).
     """
 
-    def __init__(self, label="", stream=None, quiet=False, every=10.0, tty=None, clock=time.monotonic):
+    def __init__(self, label="", stream=None, quiet=False, every=None, tty=None, clock=time.monotonic):
+        if every is None:
+            every = float(os.environ.get("REGIONMATH_PROGRESS_SECONDS", "10"))
         self.label = label
         self.stream = stream if stream is not None else sys.stderr
         self.quiet = quiet

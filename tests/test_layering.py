@@ -19,7 +19,7 @@ LAYERS = (
     ("theory", ("bounds", "arrangements", "asymptotics")),
     ("constructions", ("constructions",)),
     ("counting", ("counting",)),
-    ("applications", ("verify", "estimate", "search", "records", "pictures", "experiments", "tables")),
+    ("applications", ("verify", "estimate", "search", "records", "pictures", "experiments", "tables", "progress")),
     ("cli", ("cli", "__main__")),
 )
 
