@@ -98,3 +98,14 @@ from .crossover import (Crossover, shallow_units_for, crossover, LeadingRatio, d
 from .serra2018 import (bottleneck_effect, BottleneckSurvey, bottleneck_survey, compositions, DeepVsShallow,
                         deep_vs_shallow, deep_beats_shallow_threshold)  # noqa: F401
 from .forms import (SUMMARISES, asymptotic_coverage, check_asymptotic_form)  # noqa: F401
+
+__all__ = ["P", "THM4", "SERRA_LOWER", "SERRA_THM1", "ZASLAVSKY", "SHAPES", "BY", "parameter_count",
+           "deep_parameter_count", "shallow_parameter_count", "deep_expr", "shallow_expr", "deep_value",
+           "shallow_value", "Keyed", "residue_forms", "leading_term", "limit_at_infinity", "ratio_limit",
+           "exact_ratios", "Rate", "asymptotic_rate", "growth_in_width", "growth_of_shallow", "DepthGrowth",
+           "growth_in_depth", "ParameterGrowth", "growth_in_parameters", "GrowthSummary", "growth_summary",
+           "APPENDIX_C", "regions_per_parameter", "folding_width", "Crossover", "shallow_units_for",
+           "crossover", "LeadingRatio", "deep_shallow_ratio", "crossover_table", "compare",
+           "bottleneck_effect", "BottleneckSurvey", "bottleneck_survey", "compositions", "DeepVsShallow",
+           "deep_vs_shallow", "deep_beats_shallow_threshold", "SUMMARISES", "asymptotic_coverage",
+           "check_asymptotic_form"]

@@ -19,6 +19,10 @@ from .growth import folding_width, growth_in_depth, growth_in_width
 
 
 
+__all__ = ["Crossover", "shallow_units_for", "crossover", "LeadingRatio", "deep_shallow_ratio",
+           "crossover_table", "compare"]
+
+
 # -- 3. deep versus shallow: the crossover ----------------------------------------------------------
 @dataclass(frozen=True)
 class Crossover:

@@ -26,6 +26,11 @@ BY = ("units", "parameters")
 
 
 
+__all__ = ["THM4", "SERRA_LOWER", "SERRA_THM1", "ZASLAVSKY", "SHAPES", "BY", "parameter_count",
+           "deep_parameter_count", "shallow_parameter_count", "deep_expr", "shallow_expr", "deep_value",
+           "shallow_value", "Keyed"]
+
+
 # -- 1. parameter counts ------------------------------------------------------------------------
 def parameter_count(arch: Architecture, outputs=0) -> sp.Expr:
     """Weights and biases of ``arch`` as a sympy expression in ``n0, n_1..n_L`` (and ``k``).

@@ -21,6 +21,9 @@ from .growth import Rate, asymptotic_rate, growth_in_depth
 SUMMARISES = {"montufar2014-cor5": THM4}
 
 
+__all__ = ["SUMMARISES", "asymptotic_coverage", "check_asymptotic_form"]
+
+
 def asymptotic_coverage(activation: Optional[str] = None) -> dict:
     """``{bound id: [variables with an asymptotic form]}`` for every registry entry."""
     out = {}

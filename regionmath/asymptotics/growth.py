@@ -17,6 +17,11 @@ from .limits import leading_term, ratio_limit
 
 
 
+__all__ = ["Rate", "asymptotic_rate", "growth_in_width", "growth_of_shallow", "DepthGrowth",
+           "growth_in_depth", "ParameterGrowth", "growth_in_parameters", "GrowthSummary", "growth_summary",
+           "APPENDIX_C", "regions_per_parameter", "folding_width"]
+
+
 # -- asymptotic statements -------------------------------------------------------------------
 @dataclass(frozen=True)
 class Rate:

@@ -15,6 +15,9 @@ from .expressions import _t
 
 
 
+__all__ = ["residue_forms", "leading_term", "limit_at_infinity", "ratio_limit", "exact_ratios"]
+
+
 # -- leading terms and limits ------------------------------------------------------------------
 def _period(expr: sp.Expr, var: sp.Symbol) -> int:
     """Least common period in ``var`` of the floors, ceilings and Mods in ``expr``."""

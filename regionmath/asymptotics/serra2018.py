@@ -17,6 +17,10 @@ from .expressions import Keyed, SERRA_THM1, ZASLAVSKY, shallow_value
 
 
 
+__all__ = ["bottleneck_effect", "BottleneckSurvey", "bottleneck_survey", "compositions", "DeepVsShallow",
+           "deep_vs_shallow", "deep_beats_shallow_threshold"]
+
+
 # -- 4. Serra et al. 2018: structure of Theorem 1 ------------------------------------------------------
 def bottleneck_effect(n0_value: int, n1: int, n2: int, bound_id: str = SERRA_THM1) -> int:
     """Sign of ``bound(n1 + 1, n2 - 1) - bound(n1, n2)``: moving one unit from layer 2 to layer 1.

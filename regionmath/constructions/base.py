@@ -14,6 +14,9 @@ from ..architecture import Architecture
 from ..errors import HypothesisError, RegionmathError
 
 
+__all__ = ["Construction", "REGISTRY", "register", "ids", "build", "claimed_value", "require"]
+
+
 @dataclass
 class Construction:
     """A network realising a bound, with the count it is claimed to have.
