@@ -76,9 +76,10 @@ def count_regions(network, domain=None, method="auto", time_limit=None, definiti
 
     Parameters
     ----------
-    network : Network
+    network : Network or path
+        A network, or the path of a network file (``.npz``, see :meth:`Network.load`).
     domain : (lo, hi) or None
-        A box; default ``network.box``.
+        A box (each side one number or ``n0`` numbers); default ``network.box``.
     method : {"auto", "milp", "enumerate", "brute"}
     time_limit : float or None
         Seconds; when reached the result has ``complete=False`` and the count found so far.
@@ -90,15 +91,31 @@ def count_regions(network, domain=None, method="auto", time_limit=None, definiti
         Check every witness in exact arithmetic.
     progress : callable or None
         Called with a dict (``count``, ``seconds``, ...) now and then on long counts.
+
+    Returns
+    -------
+    CountResult
+        ``incomplete_reason`` says why an incomplete count stopped.
+
+    Raises
+    ------
+    RegionmathError
+        Bad arguments (one line saying what is allowed).
     """
+    network = _network_argument(network)
     if method not in METHODS:
         raise RegionmathError(f"unknown counting method {method!r}; allowed: {', '.join(METHODS)}")
     if definition not in DEFINITIONS:
         raise RegionmathError(f"unknown definition {definition!r}; allowed: {', '.join(DEFINITIONS)}")
-    if time_limit is not None and not time_limit > 0:
-        raise RegionmathError(f"time limit must be a positive number of seconds, got {time_limit!r}")
+    time_limit = check_time_limit(time_limit)
+    if progress is not None and not callable(progress):
+        raise RegionmathError(f"progress must be a callable or None, got {type(progress).__name__}")
     if domain is not None:
-        network = network.with_box(*domain)
+        try:
+            lo, hi = domain
+        except (TypeError, ValueError):
+            raise RegionmathError("domain must be a pair (lo, hi) of numbers or of n0-vectors") from None
+        network = network.with_box(lo, hi)
     if method == "auto":
         method = _default_method(network, definition)
     start = time.perf_counter()
@@ -109,15 +126,46 @@ def count_regions(network, domain=None, method="auto", time_limit=None, definiti
     else:
         from .brute import count_brute as fn
     result = fn(network, time_limit=time_limit, definition=definition, progress=progress, **options)
+    if not result.complete and result.incomplete_reason is None:
+        # a counter that does not say why (milp, brute) stops early only at its time limit or
+        # when interrupted (SCIP's "userinterrupt"): without a limit it was interrupted
+        interrupted = result.info.get("interrupted") or time_limit is None
+        result.incomplete_reason = "interrupted" if interrupted else "time-limit"
     if certify and definition == "interior":
         from .certify import certify_regions
         bounded = not options.get("unbounded", False)   # the enumerator can count all of R^n0
-        ok = certify_regions(network, result.regions, bounded)
-        if not ok:
-            ok = _recertify(network, result.regions, bounded)
-        result.certified = ok and len(result.regions) == result.count
+        try:
+            ok = certify_regions(network, result.regions, bounded)
+            if not ok:
+                ok = _recertify(network, result.regions, bounded)
+            result.certified = ok and len(result.regions) == result.count
+        except KeyboardInterrupt:   # the count stands; its certificate is unknown
+            result.certified = None
+            result.info["certification"] = "interrupted"
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _network_argument(network):
+    """A Network, or the path of a network file (loaded)."""
+    from ..network import Network
+    if isinstance(network, Network):
+        return network
+    if isinstance(network, (str, bytes)) or hasattr(network, "__fspath__"):
+        return Network.load(network)
+    raise RegionmathError(f"network must be a regionmath Network or the path of a .npz network file, "
+                          f"got {type(network).__name__}")
+
+
+def check_time_limit(time_limit):
+    """``time_limit`` as a float number of seconds (None: no limit); anything else raises."""
+    if time_limit is None:
+        return None
+    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float, np.integer, np.floating)):
+        raise RegionmathError(f"time limit must be a positive number of seconds or None, got {time_limit!r}")
+    if not (time_limit > 0 and np.isfinite(time_limit)):
+        raise RegionmathError(f"time limit must be a positive, finite number of seconds, got {time_limit!r}")
+    return float(time_limit)
 
 
 def _recertify(network, regions, bounded) -> bool:

@@ -13,7 +13,7 @@ is returned so that a caller can tell a solver failure from a result.
 Examples
 --------
 >>> h = new_highs()
->>> h.getOptionValue("output_flag")
+>>> h.getOptions().output_flag        # (getOptionValue returns a pair since highspy 1.16)
 False
 >>> with captured_c_stdout() as captured:
 ...     _ = os.write(1, b"chatter\\n")
