@@ -424,7 +424,7 @@ def build_parser():
     q.add_argument("-o", "--output", required=True)
     q.set_defaults(func=cmd_construct)
 
-    methods = ["auto", "enumerate", "milp", "brute"]
+    from .counting import METHODS as methods
     q = sub.add_parser("count", help="count the regions of a network file",
                        description="Count the activation regions of a network file in its box. Exit 0 when the "
                                    "count is complete, 1 when it stopped early (time limit, Ctrl-C, an undecided "
