@@ -21,6 +21,7 @@ import sys
 from .errors import RegionmathError
 
 _RESULT = None   # the result stream while main() runs (see _result_channel)
+_STARTED = None  # time.monotonic() when main() started: a --time-limit counts from there
 
 
 def emit(text="") -> None:
@@ -266,6 +267,14 @@ def _why(reason, info=None):
     return text
 
 
+def _time_left(limit):
+    """What is left of a --time-limit once loading and setting up took their share."""
+    if limit is None or _STARTED is None:
+        return limit
+    import time
+    return max(limit - (time.monotonic() - _STARTED), 0.01)
+
+
 def _counter_options(args):
     options = {}
     if args.jobs is not None:
@@ -289,7 +298,7 @@ def cmd_count(args):
     if options and method == "auto":
         method = "enumerate"
     show = _progress_printer(not args.json and sys.stderr.isatty())
-    result = count_regions(net, method=method, time_limit=args.time_limit, definition=args.definition,
+    result = count_regions(net, method=method, time_limit=_time_left(args.time_limit), definition=args.definition,
                            progress=show, **options)
     if show is not None:
         print(file=sys.stderr)
@@ -311,7 +320,7 @@ def cmd_verify(args):
     from .constructions import build
     from .verify import verify
     construction = build(args.id, _architecture(args))
-    report = verify(construction, method=args.method, time_limit=args.time_limit)
+    report = verify(construction, method=args.method, time_limit=_time_left(args.time_limit))
     if args.json:
         _emit_json(report.as_dict())
     else:
@@ -327,7 +336,7 @@ def cmd_search(args):
         def show(info):
             print(f"\r  best {info['best']} (upper {info['upper']}), {info['evaluations']} evaluations, "
                   f"{info['restarts']} restarts, {info['seconds']:.0f} s", end="", file=sys.stderr, flush=True)
-    result = search_max_regions(_architecture(args), time_limit=args.time_limit, seed=args.seed,
+    result = search_max_regions(_architecture(args), time_limit=_time_left(args.time_limit), seed=args.seed,
                                 max_evals=args.evals, use_constructions=not args.no_constructions, progress=show)
     if show is not None:
         print(file=sys.stderr)
@@ -484,6 +493,9 @@ def build_parser():
 
 def main(argv=None):
     """Run one command; returns the exit code (0, 1 or 2, see the module docstring)."""
+    global _STARTED
+    import time
+    _STARTED = time.monotonic()
     sys.set_int_max_str_digits(0)   # exact counts are printed in full, however many digits
     with _result_channel():
         try:

@@ -253,14 +253,21 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
             raise RegionmathError(f"the checkpoint {ck.path} splits at depth {ck.depth}, not {split_depth}; "
                                   "resume with the same split or give a new path")
         split_depth = ck.depth
-    if split_depth is not None:
-        roots, count, complete, leaves = enum.split(split_depth, deadline=deadline, collect=collect)
-        depth = split_depth
-    else:
-        single = workers == 1 and ck is None
-        depth, roots, count, complete, leaves = _choose_depth(enum, 1 if single else 32 * workers, deadline, collect)
+    try:
+        if split_depth is not None:
+            roots, count, complete, leaves = enum.split(split_depth, deadline=deadline, collect=collect)
+            depth = split_depth
+        else:
+            single = workers == 1 and ck is None
+            depth, roots, count, complete, leaves = _choose_depth(enum, 1 if single else 32 * workers, deadline,
+                                                                  collect)
+        split_reason = None if complete else _why_stopped(deadline, None)
+    except KeyboardInterrupt:   # Ctrl-C while splitting: the regions met so far, flagged
+        depth, roots, complete, split_reason = split_depth or 0, [], False, "interrupted"
+        count, leaves = enum.leaf_count, enum._take_leaves()
+        if collect:
+            count = len(leaves[0])   # the signal may fall between counting a leaf and storing it
     lps = enum.lp_count
-    split_reason = None if complete else _why_stopped(deadline, None)
     if ck is not None and ck.depth is None and complete:
         ck.set_depth(depth)
 
