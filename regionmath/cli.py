@@ -62,9 +62,41 @@ def _result_channel():
             os.close(saved_fd1)
 
 
+class UsageError(RegionmathError):
+    """A command line argparse refused; ``prog`` is the (sub)command that refused it."""
+
+    def __init__(self, prog, message):
+        self.prog = prog
+        super().__init__(message)
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Wraps prose; keeps text with line breaks (examples, lists) as written."""
+
+    def _fill_text(self, text, width, indent):
+        if "\n" in text:
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
 class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors and help texts that may be computed when shown (so that
+    building the parser imports nothing heavy)."""
+
+    def __init__(self, *a, lazy_epilog=None, lazy_description=None, **kw):
+        kw.setdefault("formatter_class", _Formatter)
+        super().__init__(*a, **kw)
+        self.lazy_epilog, self.lazy_description = lazy_epilog, lazy_description
+
+    def format_help(self):
+        if self.lazy_description is not None:
+            self.description = self.lazy_description()
+        if self.lazy_epilog is not None:
+            self.epilog = self.lazy_epilog()
+        return super().format_help()
+
     def error(self, message):  # one line, exit 2
-        raise RegionmathError(f"{self.prog}: {message}")
+        raise UsageError(self.prog, message)
 
     def _print_message(self, message, file=None):
         # argparse prints only --help and --version here (errors come through error()):
@@ -119,9 +151,11 @@ def _named_expand_limit():
 
 
 def _arch_args(p, widths_required=True):
-    p.add_argument("--n0", type=int, required=widths_required, help="input dimension")
-    p.add_argument("--widths", type=_int_list, required=widths_required, help="hidden widths, e.g. 10,12")
-    p.add_argument("--rank", type=int, default=None, help="maxout rank k (makes it a maxout network)")
+    p.add_argument("--n0", type=int, required=widths_required, metavar="N0", help="input dimension n0 (number of inputs)")
+    p.add_argument("--widths", type=_int_list, required=widths_required, metavar="N1,N2,...",
+                   help="hidden-layer widths in units, comma-separated, e.g. 10,12")
+    p.add_argument("--rank", type=int, default=None, metavar="K",
+                   help="maxout rank k, pieces per unit (makes it a maxout network; default: ReLU)")
 
 
 def _architecture(args):
@@ -237,21 +271,11 @@ def cmd_construct(args):
     return 0
 
 
-def _progress_printer(enabled):
-    if not enabled:
-        return None
-    import time
-    last = [0.0]
-
-    def show(info):
-        now = time.monotonic()
-        if now - last[0] >= 1.0:
-            last[0] = now
-            rate = info.get("rate")
-            extra = f" ({rate:,.0f} regions/s)" if rate else ""
-            print(f"\r  {info.get('count', 0):,} regions, {info.get('seconds', 0):.0f} s{extra}",
-                  end="", file=sys.stderr, flush=True)
-    return show
+def _progress(args, label):
+    """The progress callback of a long command: a bar on a terminal, a line every ~10 s
+    otherwise (a log), nothing with --quiet (regionmath.progress)."""
+    from .progress import ProgressReport
+    return ProgressReport(label, stream=sys.stderr, quiet=getattr(args, "quiet", False))
 
 
 #: how each incompleteness reads in a sentence
@@ -297,11 +321,9 @@ def cmd_count(args):
     method = args.method
     if options and method == "auto":
         method = "enumerate"
-    show = _progress_printer(not args.json and sys.stderr.isatty())
-    result = count_regions(net, method=method, time_limit=_time_left(args.time_limit), definition=args.definition,
-                           progress=show, **options)
-    if show is not None:
-        print(file=sys.stderr)
+    with _progress(args, f"regionmath count {args.network}") as show:
+        result = count_regions(net, method=method, time_limit=_time_left(args.time_limit),
+                               definition=args.definition, progress=show, **options)
     if args.json:
         _emit_json(result.as_dict())
     else:
@@ -320,7 +342,8 @@ def cmd_verify(args):
     from .constructions import build
     from .verify import verify
     construction = build(args.id, _architecture(args))
-    report = verify(construction, method=args.method, time_limit=_time_left(args.time_limit))
+    with _progress(args, f"regionmath verify {args.id}") as show:
+        report = verify(construction, method=args.method, time_limit=_time_left(args.time_limit), progress=show)
     if args.json:
         _emit_json(report.as_dict())
     else:
@@ -380,6 +403,87 @@ def cmd_arrangement(args):
     return 0
 
 
+#: what `regionmath list` lists
+LIST_KINDS = ("bounds", "constructions", "tables", "arrangements")
+
+
+def _listing(kind):
+    """``(id, kind, source)`` rows for ``regionmath list KIND``, read from the library."""
+    if kind == "bounds":
+        from . import bounds
+        return [(b.id, f"{b.kind} bound, {b.activation}", str(b.source)) for b in bounds.all_bounds()]
+    if kind == "constructions":
+        from . import bounds
+        from .constructions import ids
+        rows = []
+        for cid in ids():
+            b = bounds.REGISTRY.get(cid)
+            rows.append((cid, f"construction for a {b.kind} bound, {b.activation}" if b else "arrangement layer",
+                         str(b.source) if b else "Montúfar et al. 2014, Example 9"))
+        return rows
+    if kind == "tables":
+        from .tables import FIGURES, TABLES
+        return ([(n, "table", (f.__doc__ or "").strip().splitlines()[0]) for n, f in TABLES.items()]
+                + [(n, "figure", (f.__doc__ or "").strip().splitlines()[0] if f.__doc__ else "") for n, f in FIGURES.items()])
+    from .arrangements import NAMED
+    return [(n, f"arrangement, parameters {', '.join(a.parameters)}", a.source) for n, a in NAMED.items()]
+
+
+def cmd_list(args):
+    kinds = [args.what] if args.what else list(LIST_KINDS)
+    listed = {kind: _listing(kind) for kind in kinds}
+    if args.json:
+        _emit_json({kind: [{"id": i, "kind": k, "source": src} for i, k, src in rows] for kind, rows in listed.items()})
+        return 0
+    lines = []
+    for kind, rows in listed.items():
+        if len(kinds) > 1:
+            lines += ([""] if lines else []) + [f"{kind}:"]
+        width = max(len(r[0]) for r in rows)
+        kw = max(len(r[1]) for r in rows)
+        lines += [f"  {i:<{width}}  {k:<{kw}}  {src}" for i, k, src in rows]
+    emit("\n".join(lines))
+    return 0
+
+
+def _slice_points(text, n0):
+    """``P0,P1,P2`` with each point ``n0`` numbers joined by ``:`` (int, decimal or p/q)."""
+    from fractions import Fraction
+    points = text.split(",")
+    if len(points) != 3:
+        raise RegionmathError(f"--slice takes three points P0,P1,P2, got {len(points)}: {text!r}")
+    out = []
+    for name, p in zip(("P0", "P1", "P2"), points):
+        try:
+            coords = [Fraction(v) for v in p.split(":")]
+        except (ValueError, ZeroDivisionError):
+            raise RegionmathError(f"--slice: {name} = {p!r} is not numbers joined by ':' (e.g. 0:1/2:0.25)") from None
+        if len(coords) != n0:
+            raise RegionmathError(f"--slice: {name} has {len(coords)} coordinates, the network has {n0} inputs")
+        out.append(coords)
+    return out
+
+
+def cmd_plot(args):
+    from .network import Network
+    from .pictures import check_figure_path, plot_network
+    check_figure_path(args.output)        # before any work
+    net = Network.load(args.network)
+    points = _slice_points(args.slice, net.n0) if args.slice else None
+    if points is None and net.n0 != 2:
+        raise RegionmathError(f"{args.network} has {net.n0} inputs; a picture needs 2, or --slice P0,P1,P2 "
+                              f"(three points of {net.n0} coordinates joined by ':')")
+    try:
+        info = plot_network(net, args.output, slice_points=points, time_limit=_time_left(args.time_limit))
+    except TimeoutError:
+        print(f"regionmath plot: the time limit was reached before the regions were found; no file written",
+              file=sys.stderr)
+        return 1
+    boundary = ", with its decision boundary" if info["boundary"] else ""
+    emit(f"wrote {args.output}: {info['regions']} activation regions{boundary}")
+    return 0
+
+
 def cmd_tables(args):
     from .outputs import check_output_dir
     from .tables import generate
@@ -388,105 +492,155 @@ def cmd_tables(args):
     return 0
 
 
+def _construction_ids():
+    from .constructions import ids
+    return "Constructions (ids): " + ", ".join(ids()) + ".\nEach realises the registry bound of the same id (regionmath list constructions)."
+
+
+def _arrangement_description():
+    return ("Regions, bounded regions and characteristic polynomial of a named "
+            "arrangement (from its closed form, any N; the polynomial is written expanded "
+            f"up to N = {_named_expand_limit()} and factored beyond) or of the hyperplanes "
+            "of a file (by the intersection lattice: tens of hyperplanes in small dimension).")
+
+
 def build_parser():
     p = _Parser(prog="regionmath", description="Linear regions of piecewise-linear networks: "
-                                               "bounds, constructions, counting.")
+                                               "bounds, constructions, counting.",
+                epilog="Examples:\n  regionmath list bounds\n  regionmath bounds --n0 2 --widths 4,4\n"
+                       "  regionmath construct montufar2014-thm4 --n0 2 --widths 6,6 -o net.npz\n"
+                       "  regionmath count net.npz\n  regionmath plot net.npz -o regions.png\n\n"
+                       "regionmath COMMAND --help describes a command. Docs: docs/ (file format, what is "
+                       "counted, exit codes).")
     from . import __version__
     p.add_argument("--version", action="version", version=f"regionmath {__version__}")
-    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     sub.required = True
 
-    q = sub.add_parser("bounds", help="all bounds that apply to an architecture",
+    q = sub.add_parser("bounds", epilog="Examples:\n  regionmath bounds --n0 784 --widths 10,12\n  regionmath bounds --n0 2 --widths 3,3 --rank 3 --json", help="all bounds that apply to an architecture",
                        description="All bounds of the registry for an architecture, as exact integers printed in "
                                    "full. Limits: any n0 and widths whose values fit in memory; Theorem 1's sum "
                                    "costs O(L min(n0, width)) big-integer operations, so n0 = 10^8 with small widths "
                                    "is instant, and values of 10^8 digits take seconds to print.")
     _arch_args(q)
-    q.add_argument("--json", action="store_true")
+    q.add_argument("--json", action="store_true", help="print one JSON document")
     q.set_defaults(func=cmd_bounds)
 
-    q = sub.add_parser("bound", help="one bound: exact value, sympy expression or asymptotic form",
+    q = sub.add_parser("bound", epilog="Examples:\n  regionmath bound serra2018-thm1 --n0 784 --widths 10,12\n  regionmath bound montufar2017 --n0 2 --widths 3,3 --symbolic\n  regionmath bound montufar2014-cor5 --asymptotic", help="one bound: exact value, sympy expression or asymptotic form",
                        description="One bound of the registry (regionmath list bounds). The exact value is "
                                    "printed in full (limits as for `regionmath bounds`).")
     q.add_argument("id")
     _arch_args(q, widths_required=False)
     g = q.add_mutually_exclusive_group()
-    g.add_argument("--symbolic", action="store_true")
-    g.add_argument("--asymptotic", action="store_true")
+    g.add_argument("--symbolic", action="store_true", help="the sympy expression in n0, n_1, ..., n_L (and k)")
+    g.add_argument("--asymptotic", action="store_true",
+                   help="the leading growth as the width n (or, with --variable L, the depth) grows")
     q.add_argument("--variable", default="n", choices=["n", "L"], help="with --asymptotic: width n or depth L")
-    q.add_argument("--json", action="store_true")
+    q.add_argument("--json", action="store_true", help="print one JSON document")
     q.set_defaults(func=cmd_bound)
 
-    q = sub.add_parser("compare", help="deep lower bound vs shallow maximum: crossover and asymptotic ratio")
-    q.add_argument("--n0", type=int, required=True, help="input dimension")
+    q = sub.add_parser("compare", epilog="Examples:\n  regionmath compare --n0 2 --by parameters", help="deep lower bound vs shallow maximum: crossover and asymptotic ratio")
+    q.add_argument("--n0", type=int, required=True, metavar="N0", help="input dimension n0 (number of inputs)")
     q.add_argument("--by", default="units", choices=["units", "parameters"], help="same units or same parameters")
     q.add_argument("--width", type=int, default=None, help="fixed width; the depth is searched (default: the narrowest width at "
                    "which the deep bound grows with depth, 2*n0 for Thm 4)")
     q.add_argument("--depth", type=int, default=None, help="fixed depth; the width is searched")
     q.add_argument("--deep", default="montufar2014-thm4", help="registry id of the deep lower bound")
-    q.add_argument("--json", action="store_true")
+    q.add_argument("--json", action="store_true", help="print one JSON document")
     q.set_defaults(func=cmd_compare)
 
-    q = sub.add_parser("construct", help="write a published construction's network")
+    q = sub.add_parser("construct", lazy_description=_construction_ids, epilog="Examples:\n  regionmath construct montufar2014-thm4 --n0 2 --widths 6,6 -o net.npz", help="write a published construction's network")
     q.add_argument("id")
     _arch_args(q)
-    q.add_argument("-o", "--output", required=True)
+    q.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the network file to write (.npz, docs/network-format.rst); checked before any work")
     q.set_defaults(func=cmd_construct)
 
     from .counting import METHODS as methods
-    q = sub.add_parser("count", help="count the regions of a network file",
+    q = sub.add_parser("count", epilog="Examples:\n  regionmath count net.npz\n  regionmath count net.npz --time-limit 600 --checkpoint net.ckpt --json 2> count.log", help="count the regions of a network file",
                        description="Count the activation regions of a network file in its box. Exit 0 when the "
                                    "count is complete, 1 when it stopped early (time limit, Ctrl-C, an undecided "
                                    "LP: the count is then a lower bound and says why), 2 on bad input.")
     q.add_argument("network")
-    q.add_argument("--method", default="auto", choices=methods)
-    q.add_argument("--time-limit", type=_seconds, default=None, metavar="S",
-                   help="stop after S seconds (within 5%% or 2 s) with the regions found so far")
-    q.add_argument("--definition", default="interior", choices=["interior", "serra2018"])
+    q.add_argument("--method", default="auto", choices=methods,
+                   help="counting algorithm (default %(default)s: the enumerator; see regionmath.counting)")
+    q.add_argument("--time-limit", type=_seconds, default=None, metavar="SECONDS",
+                   help="stop after SECONDS seconds (within 5%% or 2 s) with the regions found so far")
+    from .counting import DEFINITIONS as definitions
+    q.add_argument("--definition", default="interior", choices=definitions,
+                   help="interior: regions with non-empty interior (default); serra2018: what the MILP as "
+                        "printed in Serra et al. 2018 accepts (docs/counting.rst)")
     q.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
                    help="worker processes of the enumerator (default: every core)")
     q.add_argument("--checkpoint", default=None, metavar="FILE",
                    help="record finished subtrees in FILE; run again with the same FILE to resume (enumerator)")
-    q.add_argument("--json", action="store_true")
+    q.add_argument("--json", action="store_true", help="print one JSON document")
+    q.add_argument("--quiet", action="store_true", help="no progress on stderr")
     q.set_defaults(func=cmd_count)
 
-    q = sub.add_parser("verify", help="build a construction, count it, certify it")
+    q = sub.add_parser("verify", lazy_description=_construction_ids, epilog="Examples:\n  regionmath verify serra2018-lower --n0 1 --widths 3,4 --json", help="build a construction, count it, certify it")
     q.add_argument("id")
     _arch_args(q)
-    q.add_argument("--method", default="auto", choices=methods)
-    q.add_argument("--time-limit", type=_seconds, default=None, metavar="S",
-                   help="stop counting after S seconds; an incomplete count is inconclusive unless it already "
+    q.add_argument("--method", default="auto", choices=methods,
+                   help="counting algorithm (default %(default)s: the enumerator; see regionmath.counting)")
+    q.add_argument("--time-limit", type=_seconds, default=None, metavar="SECONDS",
+                   help="stop counting after SECONDS seconds; an incomplete count is inconclusive unless it already "
                         "reaches a lower-bound claim")
-    q.add_argument("--json", action="store_true")
+    q.add_argument("--json", action="store_true", help="print one JSON document")
+    q.add_argument("--quiet", action="store_true", help="no progress on stderr")
     q.set_defaults(func=cmd_verify)
 
-    q = sub.add_parser("search", help="search the weights for many regions in R^n0; write the best network")
+    q = sub.add_parser("search", epilog="Examples:\n  regionmath search --n0 2 --widths 3,3 --time-limit 60 -o best.npz", help="search the weights for many regions in R^n0; write the best network")
     _arch_args(q)
-    q.add_argument("--time-limit", type=_seconds, default=60.0, metavar="S", help="seconds (default 60)")
-    q.add_argument("--evals", type=_positive_int, default=None, help="budget of region counts")
-    q.add_argument("--seed", type=_nonnegative_int, default=0)
+    q.add_argument("--time-limit", type=_seconds, default=60.0, metavar="SECONDS",
+                   help="wall-clock seconds for the search (default %(default)s)")
+    q.add_argument("--evals", type=_positive_int, default=None, metavar="N",
+                   help="budget: at most N region counts (default: until the time limit)")
+    q.add_argument("--seed", type=_nonnegative_int, default=0, help="random seed (default %(default)s)")
     q.add_argument("--no-constructions", action="store_true", help="do not start from the published constructions")
-    q.add_argument("-o", "--output", required=True)
-    q.add_argument("--json", action="store_true")
+    q.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="where the best network is written (.npz); checked before the search")
+    q.add_argument("--json", action="store_true", help="print one JSON document")
     q.set_defaults(func=cmd_search)
 
-    q = sub.add_parser("arrangement", help="a hyperplane arrangement's regions and characteristic polynomial",
-                       description="Regions, bounded regions and characteristic polynomial of a named "
-                                   "arrangement (from its closed form, any N; the polynomial is written expanded "
-                                   f"up to N = {_named_expand_limit()} and factored beyond) or of the hyperplanes "
-                                   "of a file (by the intersection lattice: tens of hyperplanes in small "
-                                   "dimension).")
+    q = sub.add_parser("arrangement", epilog="Examples:\n  regionmath arrangement shi 4\n  regionmath arrangement --file hyperplanes.json --json", help="a hyperplane arrangement's regions and characteristic polynomial",
+                       lazy_description=_arrangement_description)
     q.add_argument("name", nargs="?", choices=["shi", "catalan", "braid", "generic"])
     q.add_argument("N", nargs="?", type=int)
-    q.add_argument("--dim", type=int, default=None)
-    q.add_argument("--file", default=None)
-    q.add_argument("--json", action="store_true")
+    q.add_argument("--dim", type=int, default=None, metavar="D",
+                   help="ambient dimension of a generic arrangement (default: N)")
+    q.add_argument("--file", default=None, metavar="FILE",
+                   help="hyperplanes.json: rows [c, a_1, ..., a_d], each the hyperplane c + a.x = 0")
+    q.add_argument("--json", action="store_true", help="print one JSON document")
     q.set_defaults(func=cmd_arrangement)
 
-    q = sub.add_parser("tables", help="regenerate every table and figure")
+    q = sub.add_parser("list", help="the ids of bounds, constructions, tables, arrangements",
+                       description="One line per id: id, kind, source. Read from the library's registries.",
+                       epilog="Examples:\n  regionmath list\n  regionmath list bounds --json")
+    q.add_argument("what", nargs="?", choices=LIST_KINDS, help="what to list (default: everything)")
+    q.add_argument("--json", action="store_true", help="print one JSON document")
+    q.set_defaults(func=cmd_list)
+
+    q = sub.add_parser("plot", help="draw a network's regions (exact polygons) to a PNG, PDF or SVG",
+                       description="The activation regions of a network with 2 inputs as exact polygons, "
+                                   "neighbours in different colours, with the decision boundary when the network "
+                                   "has an output layer of 1 or 2 outputs. For more inputs, --slice draws the plane "
+                                   "through three input points.",
+                       epilog="Examples:\n  regionmath plot net.npz -o regions.png\n"
+                              "  regionmath plot net3.npz -o slice.pdf --slice 0:0:0,1:0:0,0:1:0")
+    q.add_argument("network", help="a network file (.npz, docs/network-format.rst)")
+    q.add_argument("-o", "--output", required=True, metavar="FILE", help="the picture: .png, .pdf or .svg")
+    q.add_argument("--slice", default=None, metavar="P0,P1,P2",
+                   help="three input points, each n0 numbers joined by ':' (int, decimal or p/q); the plane "
+                        "through them is drawn in coordinates (s, t) with P0, P1, P2 at (0,0), (1,0), (0,1)")
+    q.add_argument("--time-limit", type=_seconds, default=None, metavar="SECONDS",
+                   help="give up after SECONDS seconds (no file is written)")
+    q.set_defaults(func=cmd_plot)
+
+    q = sub.add_parser("tables", epilog="Examples:\n  regionmath tables\n  regionmath tables serra2018-sweep bounds-vs-depth --out /tmp/tables", help="regenerate every table and figure")
     q.add_argument("names", nargs="*", help="only these tables")
     q.add_argument("--out", default="tables", help="output directory (checked before any table is computed)")
-    q.add_argument("--quiet", action="store_true")
+    q.add_argument("--quiet", action="store_true", help="no progress on stderr")
     q.set_defaults(func=cmd_tables)
     return p
 
@@ -499,8 +653,15 @@ def main(argv=None):
     sys.set_int_max_str_digits(0)   # exact counts are printed in full, however many digits
     with _result_channel():
         try:
-            args = build_parser().parse_args(argv)
+            parser = build_parser()
+            if not (sys.argv[1:] if argv is None else argv):
+                print(parser.format_help(), file=sys.stderr, end="")
+                return 2
+            args = parser.parse_args(argv)
             return args.func(args)
+        except UsageError as e:
+            print(f"{e.prog}: error: {e}", file=sys.stderr)
+            return 2
         except RegionmathError as e:
             print(f"regionmath: error: {e}", file=sys.stderr)
             return 2

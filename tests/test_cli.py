@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -40,7 +41,10 @@ def assert_bad_input(code, out, err):
     assert out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
-    assert lines[0].startswith("regionmath: error: ")
+    # "regionmath: error: ..." or, for what argparse refuses, "regionmath COMMAND: error: ...":
+    # the program named once
+    m = re.match(r"regionmath( [a-z]+)?: error: ", lines[0])
+    assert m and not lines[0][m.end():].startswith("regionmath"), lines[0]
     assert "Traceback" not in err
 
 
