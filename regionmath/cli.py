@@ -167,6 +167,22 @@ def cmd_count(args):
     return 0 if result.complete else 1
 
 
+def cmd_estimate(args):
+    from .estimate import estimate_regions
+    from .network import Network
+    net = Network.load(args.network)
+    show = None
+    if not args.json and sys.stderr.isatty():
+        def show(info):
+            print(f"  {info['stage']}: {info['seconds']:.0f} s", file=sys.stderr, flush=True)
+    result = estimate_regions(net, time_limit=args.time_limit, seed=args.seed, progress=show)
+    if args.json:
+        _print_json(result.as_dict())
+    else:
+        print(result)
+    return 0 if result.complete else 1
+
+
 def cmd_verify(args):
     from .constructions import build
     from .verify import verify
@@ -274,6 +290,14 @@ def build_parser():
     q.add_argument("--definition", default="interior", choices=["interior", "serra2018"])
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_count)
+
+    q = sub.add_parser("estimate", help="a network too big to count: certified and probabilistic bounds, "
+                                        "an estimate with its interval, densities")
+    q.add_argument("network")
+    q.add_argument("--time-limit", type=float, default=60.0)
+    q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_estimate)
 
     q = sub.add_parser("verify", help="build a construction, count it, certify it")
     q.add_argument("id")

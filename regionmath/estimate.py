@@ -193,8 +193,11 @@ class TreeProber:
         hs = self.highspy
         h.changeColsCost(self.n0, self.cols, sense * a)
         self.lp_count += 1
+        self._lp_time_limit(h)
         h.run()
         status = h.getModelStatus()
+        if status == hs.HighsModelStatus.kTimeLimit:
+            raise _Deadline()
         if status != hs.HighsModelStatus.kOptimal and status != hs.HighsModelStatus.kInfeasible:
             h.clearSolver()                      # numerical trouble: once more from scratch
             h.run()
@@ -204,6 +207,14 @@ class TreeProber:
                 raise _Undecided(h.modelStatusToString(status))
             return None
         return np.clip(np.array(h.getSolution().col_value), self.lo, self.hi)
+
+    def _lp_time_limit(self, h):
+        """One LP over hundreds of columns can take seconds: it gets the time that is left."""
+        if self.deadline is not None:
+            left = self.deadline - time.perf_counter()
+            if left <= 0:
+                raise _Deadline()
+            h.setOptionValue("time_limit", float(left))
 
     def _side_lp(self, node, a, cu, side):
         """A point of the node's region on ``side`` of the unit ``(a, cu)`` with every slack at
@@ -216,8 +227,11 @@ class TreeProber:
             h.addRow(-self.inf, -m - cu, self.n0, self.cols, a)
         try:
             self.lp_count += 1
+            self._lp_time_limit(h)
             h.run()
             status = h.getModelStatus()
+            if status == hs.HighsModelStatus.kTimeLimit:
+                raise _Deadline()
             if status != hs.HighsModelStatus.kOptimal and status != hs.HighsModelStatus.kInfeasible:
                 h.clearSolver()                  # numerical trouble: once more from scratch
                 h.run()
@@ -594,10 +608,11 @@ def tree_estimate(network, time_limit=None, pairs=None, confidence=0.95, seed=No
     the variance at no extra cost: on the Serra 2018 digits nets the correlation was
     -0.1 to -0.6 (variance of a pair 1.1 to 2.7 times lower than of two independent walks).
 
-    The interval is Student's t interval on the mean of the pair means (CLT), cut to
-    ``[lower, upper]`` when proved bounds are given (the true count lies there, so cutting
-    can only help coverage). Knuth estimates can be heavy-tailed, which makes such
-    intervals too short; its coverage was measured on networks with known counts
+    The interval (:func:`_interval`) is the union of Student's t interval on the mean of the
+    pair means and Cox's interval for a log-normal mean, cut to ``[lower, upper]`` when
+    proved bounds are given (the true count lies there, so cutting can only help coverage).
+    Knuth estimates are right-skewed (close to log-normal), which makes the t interval alone
+    too short on the right: its coverage was measured on networks with known counts
     (``tests/test_estimate.py``, ``bench/bench_estimate.md``).
 
     Parameters
@@ -637,7 +652,6 @@ def _one_blas_thread():
 
 
 def _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, progress):
-    from scipy import stats
     start = time.perf_counter()
     deadline = None if time_limit is None else start + float(time_limit)
     prober = TreeProber(network, seed=seed)
@@ -660,22 +674,49 @@ def _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, p
             break
     n = len(means)
     method = (f"Knuth 1975 tree probes with antithetic pairs ({n} pairs, {prober.lp_count} LPs); "
-              f"Student t interval on the mean of the pairs, cut to the proved bounds")
+              f"interval: union of Student t on the mean and Cox's log-normal interval, cut to the proved bounds")
     out = {"value": None, "interval": None, "confidence": confidence, "method": method, "pairs": n,
-           "lps": prober.lp_count, "complete": not timed_out and n >= 2}
+           "lps": prober.lp_count, "complete": not timed_out and n >= 2, "samples": means}
     if n == 0:
         return out
     x = np.array(means)
     mean = float(x.mean())
     out["value"] = max(mean, float(lower))
     if n >= 2:
-        half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
-        lo, hi = max(mean - half, float(lower)), mean + half
+        lo, hi = _interval(x, confidence)
+        lo = max(lo, float(lower))
         if upper is not None:
             hi = min(hi, float(upper))
             out["value"] = min(out["value"], float(upper))
         out["interval"] = [lo, max(hi, lo)]
     return out
+
+
+def _interval(x, confidence):
+    """The union of Student's t interval on the mean and the log-normal (Cox) interval.
+
+    A Knuth estimate is ``2 ** splits`` and the number of splits on a random path is close to
+    normal, so the estimates are close to log-normal: right-skewed, their sample mean mostly
+    below the true mean and the t interval too short on the right. Cox's interval for a
+    log-normal mean, ``exp(m + s^2/2 +- q sqrt(s^2/n + s^4/(2(n-1))))`` with ``m, s^2`` the
+    mean and variance of the logs, stretches the right end; the union keeps the t interval's
+    left end when that is lower. Zero estimates (dead ends) scale the log-normal part by the
+    share of positive ones.
+    """
+    from scipy.special import stdtrit          # Student's t quantile (scipy.stats imports slowly)
+    n = len(x)
+    q = float(stdtrit(n - 1, 0.5 + confidence / 2))
+    mean, half = float(x.mean()), q * float(x.std(ddof=1)) / math.sqrt(n)
+    lo, hi = mean - half, mean + half
+    pos = x[x > 0]
+    if len(pos) >= 2:
+        y = np.log(pos)
+        m, s2 = float(y.mean()), float(y.var(ddof=1))
+        se = math.sqrt(s2 / len(pos) + s2 ** 2 / (2 * (len(pos) - 1)))
+        share = len(pos) / n
+        lo = min(lo, share * math.exp(m + s2 / 2 - q * se))
+        hi = max(hi, share * math.exp(m + s2 / 2 + q * se))
+    return max(lo, 0.0), hi
 
 
 # -- densities along lines and in 2-D squares --------------------------------------------------------
@@ -700,9 +741,10 @@ def line_densities(network, lines=8, time_limit=None, seed=None) -> dict:
     """Exact region counts along random lines through the domain, per unit length.
 
     Each line passes through a uniform point of the middle half of the box in a uniformly
-    random direction, and runs from box face to box face; its regions are counted exactly by
-    the certified enumerator on the one-input restriction of the network (Hanin & Rolnick
-    2019: the expected count per unit length grows like the number of neurons).
+    random direction, and runs from box face to box face; its regions are counted exactly
+    (rational breakpoints, :mod:`regionmath.counting.line`) on the one-input restriction of
+    the network, composed in floating point (Hanin & Rolnick 2019: the expected count per
+    unit length grows like the number of neurons).
 
     Returns
     -------
@@ -726,7 +768,7 @@ def line_densities(network, lines=8, time_limit=None, seed=None) -> dict:
         with np.errstate(divide="ignore"):
             ta, tb = (lo - p) / d, (hi - p) / d
         t0, t1 = float(np.minimum(ta, tb).max()), float(np.maximum(ta, tb).min())
-        r = count_regions(_restricted(network, p, d, [t0], [t1]), method="enumerate", jobs=1, time_limit=left)
+        r = count_regions(_restricted(network, p, d, [t0], [t1]), method="line", time_limit=left)
         if not (r.complete and r.certified):
             complete = False
             break
@@ -906,15 +948,20 @@ class _Counter:
         return got
 
 
-def _certified_regions(network, patterns, witnesses, deadline, chunk=64):
+def _certified_regions(network, patterns, witnesses, deadline, chunk=4096):
     """How many of the regions (distinct patterns) pass the exact witness check before the
     deadline; True as second value when all were checked."""
     from .counting.certify import certify_arrays
-    certified = 0
-    for a in range(0, len(patterns), chunk):
-        if time.perf_counter() > deadline:
+    certified, a, size = 0, 0, 1
+    while a < len(patterns):
+        now = time.perf_counter()
+        if now > deadline:
             return certified, False
-        certified += int(certify_arrays(network, patterns[a:a + chunk], witnesses[a:a + chunk]).sum())
+        certified += int(certify_arrays(network, patterns[a:a + size], witnesses[a:a + size]).sum())
+        a += size
+        # chunks sized to the time left: wide networks cost up to a second per witness
+        per = (time.perf_counter() - now) / size
+        size = int(min(chunk, max(1, 0.5 * (deadline - time.perf_counter()) / max(per, 1e-6))))
     return certified, True
 
 
@@ -1030,7 +1077,7 @@ def estimate_regions(network, domain=None, time_limit=60.0, seed=0, progress=Non
     report("estimate", value=est.get("value"))
     # 3. the certified lower bound: the counter's regions and sampled points, checked exactly
     got = counter.result(wait=max(0.0, begin + count_share + 1.0 - time.perf_counter()))
-    cert_deadline = time.perf_counter() + 0.15 * time_limit
+    cert_deadline = time.perf_counter() + 0.1 * time_limit
     rng = np.random.default_rng(seed)
     if got is not None:
         n_found, count_complete, P, X = got
@@ -1057,31 +1104,33 @@ def estimate_regions(network, domain=None, time_limit=60.0, seed=0, progress=Non
                "method": "exact count"}
         prob = {"value": certified, "probability": 1.0, "method": "exact count"}
     else:
-        if est.get("interval") is not None:
-            est["interval"][0] = max(est["interval"][0], float(certified))
+        if est.get("interval") is not None:      # the count is at least the certified one
+            est["interval"] = [max(v, float(certified)) for v in est["interval"]]
             est["value"] = max(est["value"], float(certified))
         elif relu:
             notes.append("too few tree probes for an interval")
-        # 4. the probabilistic lower bound, starting a little below the estimate's lower end
-        guess = est["interval"][0] if est.get("interval") else max(certified, 1)
-        start = max(1, int(math.floor(math.log2(max(guess, 1.0)))) - 1)
-        share = max(0.05, min(left() - 0.15 * time_limit, 0.25 * time_limit))
-        try:
-            prob = parity_lower_bound(network, confidence=0.99, trials=3, time_limit=share, seed=seed, start=start)
-        except RegionmathError as err:
-            prob = {"value": None, "probability": 0.99, "method": str(err)}
-        if prob.get("value") is not None and prob["value"] <= certified:
-            notes.append("the parity bound did not beat the certified count")
-        report("probabilistic", value=prob.get("value"))
-    # 4. densities
-    share = max(0.05, left() - 0.5)
-    ld = line_densities(network, lines=lines, time_limit=share * 0.5, seed=seed)
-    sc = slice_counts(network, slices=slices, time_limit=max(0.05, left() - 0.5), seed=seed)
+    # 4. densities (a fifth of the time)
+    ld = line_densities(network, lines=lines, time_limit=max(0.05, min(left() - 0.5, 0.1 * time_limit)), seed=seed)
+    sc = slice_counts(network, slices=slices, time_limit=max(0.05, min(left() - 0.5, 0.1 * time_limit)), seed=seed)
     if not ld["complete"]:
         notes.append(f"{ld['lines']} of {lines} lines counted in time")
     if not sc["complete"]:
         notes.append(f"{sc['slices']} of {slices} squares counted in time")
     report("densities")
+    # 5. the probabilistic lower bound with the time left, from a little below the estimate
+    if not exact:
+        guess = est["interval"][0] if est.get("interval") else max(certified, 1)
+        start = max(1, int(math.floor(math.log2(max(guess, 1.0)))) - 4)
+        try:
+            prob = parity_lower_bound(network, confidence=0.99, trials=3, time_limit=max(0.05, left() - 1.0),
+                                      seed=seed, start=start)
+        except RegionmathError as err:
+            prob = {"value": None, "probability": 0.99, "method": str(err)}
+        if prob.get("value") is None:
+            notes.append("no parity level passed in time")
+        elif prob["value"] <= certified:
+            notes.append("the parity bound did not beat the certified count")
+        report("probabilistic", value=prob.get("value"))
     complete = exact or (est.get("interval") is not None and ld["complete"] and sc["complete"]
                          and prob.get("complete", True))
     return EstimateResult(certified, prob, est, weight_upper, arch_upper, ld, sc, time.perf_counter() - begin,
