@@ -38,12 +38,45 @@ def networks():
             yield f"digits-{key}", serra2018.network(n1, seed), exact, rec["seconds"]
 
 
+def summary(path):
+    """Markdown summary of a results file."""
+    import numpy as np
+    rows = json.loads(Path(path).read_text())
+    counts = json.loads((Path(__file__).resolve().parents[1] / "tests" / "data" / "estimate_counts.json").read_text())
+    for r in rows:
+        if r["count_seconds"] is None and r["name"].startswith("random-"):
+            r["count_seconds"] = counts[r["name"][7:]]["seconds"]
+    cov = sum(r["covered"] for r in rows)
+    width = np.array([(r["hi"] - r["lo"]) / r["exact"] for r in rows])
+    ratio = np.array([r["seconds"] / r["count_seconds"] for r in rows if r["count_seconds"]])
+    out = [f"networks: {len(rows)} (exact counts {min(r['exact'] for r in rows)} to {max(r['exact'] for r in rows)})",
+           f"95% intervals containing the exact count: {cov} of {len(rows)} ({100 * cov / len(rows):.1f}%)",
+           f"interval width / exact count: median {np.median(width):.2f}, 90th percentile {np.percentile(width, 90):.2f}",
+           f"estimate time / exact count time (recorded counts, not side by side): median {np.median(ratio):.2f}, "
+           f"min {ratio.min():.2f}, max {ratio.max():.2f}"]
+    if "parity" in rows[0]:
+        wrong = sum(r["parity_wrong"] for r in rows)
+        useful = [r["parity"] / r["exact"] for r in rows if r["parity"]]
+        out.append(f"parity bound at confidence 0.5, one trial per level: above the exact count on {wrong} of "
+                   f"{len(rows)} networks (allowed: each with probability <= 0.5); bound / exact count: median "
+                   f"{np.median(useful):.3f}")
+    big = [r for r in rows if r["exact"] >= 10**5]
+    if big:
+        out.append(f"nets with >= 10^5 regions: {len(big)}, covered {sum(r['covered'] for r in big)}, "
+                   f"estimate time / count time median {np.median([r['seconds'] / r['count_seconds'] for r in big]):.2f}")
+    return "\n".join("- " + line for line in out)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pairs", type=int, default=100)
     ap.add_argument("--out", default=str(Path(__file__).with_suffix(".json")))
     ap.add_argument("--parity", action="store_true", help="also the parity bound (slow)")
+    ap.add_argument("--summary", action="store_true", help="only summarise an existing results file")
     args = ap.parse_args()
+    if args.summary:
+        print(summary(args.out))
+        return
     rows = []
     for name, net, exact, count_seconds in networks():
         t = time.perf_counter()

@@ -324,11 +324,11 @@ def cmd_estimate(args):
     if not args.json and sys.stderr.isatty():
         def show(info):
             print(f"  {info['stage']}: {info['seconds']:.0f} s", file=sys.stderr, flush=True)
-    result = estimate_regions(net, time_limit=args.time_limit, seed=args.seed, progress=show)
+    result = estimate_regions(net, time_limit=_time_left(args.time_limit), seed=args.seed, progress=show)
     if args.json:
-        _print_json(result.as_dict())
+        _emit_json(result.as_dict())
     else:
-        print(result)
+        emit(str(result))
     return 0 if result.complete else 1
 
 
@@ -469,7 +469,7 @@ def build_parser():
     q = sub.add_parser("estimate", help="a network too big to count: certified and probabilistic bounds, "
                                         "an estimate with its interval, densities")
     q.add_argument("network")
-    q.add_argument("--time-limit", type=float, default=60.0)
+    q.add_argument("--time-limit", type=_seconds, default=60.0, metavar="S", help="seconds in all (default 60)")
     q.add_argument("--seed", type=int, default=0)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_estimate)

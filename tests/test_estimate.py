@@ -54,7 +54,7 @@ def test_tree_estimate_is_unbiased_on_a_known_tree():
     # exact count is cached, made by the certified enumerator): the mean is within 4 standard
     # errors of the truth, and a biased prober (one that misses a side) would not be
     net, exact = calibration_net(2), cached_counts()[2]
-    est = tree_estimate(net, pairs=300, seed=3)
+    est = tree_estimate(net, pairs=150, seed=3)
     half = est["interval"][1] - est["value"]
     se = half / stats.t.ppf(0.975, est["pairs"] - 1)
     assert abs(est["value"] - exact) < 4 * se
