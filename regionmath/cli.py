@@ -330,6 +330,22 @@ def cmd_count(args):
     return 0 if result.complete and result.info.get("certification") != "interrupted" else 1
 
 
+def cmd_estimate(args):
+    from .estimate import estimate_regions
+    from .network import Network
+    net = Network.load(args.network)
+    show = None
+    if not args.json and sys.stderr.isatty():
+        def show(info):
+            print(f"  {info['stage']}: {info['seconds']:.0f} s", file=sys.stderr, flush=True)
+    result = estimate_regions(net, time_limit=_time_left(args.time_limit), seed=args.seed, progress=show)
+    if args.json:
+        _emit_json(result.as_dict())
+    else:
+        emit(str(result))
+    return 0 if result.complete else 1
+
+
 def cmd_verify(args):
     from .constructions import build
     from .verify import verify
@@ -463,6 +479,14 @@ def build_parser():
                    help="record finished subtrees in FILE; run again with the same FILE to resume (enumerator)")
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_count)
+
+    q = sub.add_parser("estimate", help="a network too big to count: certified and probabilistic bounds, "
+                                        "an estimate with its interval, densities")
+    q.add_argument("network")
+    q.add_argument("--time-limit", type=_seconds, default=60.0, metavar="S", help="seconds in all (default 60)")
+    q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_estimate)
 
     q = sub.add_parser("verify", help="build a construction, count it, certify it")
     q.add_argument("id")
