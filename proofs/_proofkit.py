@@ -24,6 +24,7 @@ obviously-correct reference computations they need:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
@@ -370,8 +371,14 @@ class Record:
 
     def count_on_line(self):
         """Recount an ``n0 = 1`` record on the whole line with :func:`regions_1d` (exact)."""
-        net = self.network()
-        return len(regions_1d(net.exact_weights, net.exact_biases, rank=self.arch.rank if self.arch.activation == "maxout" else 1))
+        return _line_count(self.path, self.arch.rank)
+
+
+@functools.lru_cache(maxsize=None)
+def _line_count(path, rank):
+    from regionmath.network import Network
+    net = Network.load(path)
+    return len(regions_1d(net.exact_weights, net.exact_biases, rank=rank))
 
 
 def records(activation=None, n0=None, rank=None, depth=None):
