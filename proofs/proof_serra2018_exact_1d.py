@@ -82,9 +82,9 @@ def test_product_iff_earlier_widths_at_least_3():
     assert sp.expand((1 + a) * (1 + c) - (1 + a + a * c)) == c
 
 
-def test_records_respect_line_upper_and_attain_it():
+def test_records_respect_line_upper_and_attain_it(heavy):
     recs = records("relu", n0=1)
-    for r in recs:                                 # an independent exact recount on the line
+    for r in (recs if heavy else recs[::3]):       # an independent exact recount on the line
         assert r.count_on_line() == r.count, r.name
     attained = check_upper_on_records(lambda a: line_upper(a.widths), recs)
     narrow = [n for n in attained if any(w in ("1", "2") for w in n.split("_")[-1].split("-")[:-1])]

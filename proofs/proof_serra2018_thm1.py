@@ -47,7 +47,8 @@ Let ``M_l(d)`` be the largest number of activation regions that layers ``l..L`` 
 ``<= min(|S|, d)``. The later layers' pattern at ``x`` depends on ``h_l(x)`` only, and an affine
 map is open onto its image, so distinct later patterns with non-empty interior in ``P`` are
 distinct regions, with non-empty relative interior, of layers ``l+1..L`` on the affine hull of
-the image: at most ``M_{l+1}(min(|S|, d))`` of them.
+the image: at most ``M_{l+1}(min(|S|, d))`` of them (``M_{l+1}`` is non-decreasing in ``d``: a
+network on ``R^e`` is a network on ``R^{e'}``, ``e' >= e``, that ignores the extra coordinates).
 
 (ii) *Active-set histogram.* Let ``h[k]`` be the number of regions of layer ``l`` with ``k``
 active units. Patterns of distinct regions differ, so ``sum_{k>=t} h[k] <= sum_{k>=t} C(n_l, k)``
