@@ -28,7 +28,7 @@ from ..errors import RegionmathError
 METHODS = ("auto", "milp", "enumerate", "brute")
 #: why a count stopped early (``CountResult.incomplete_reason``); a complete count has None
 INCOMPLETE_REASONS = ("time-limit", "interrupted", "undecided-lp", "solver-failure")
-DEFINITIONS = ("interior", "serra2018")
+DEFINITIONS = ("interior", "serra2018", "pieces")
 
 
 @dataclass
@@ -82,10 +82,13 @@ def count_regions(network, domain=None, method="auto", time_limit=None, definiti
     method : {"auto", "milp", "enumerate", "brute"}
     time_limit : float or None
         Seconds; when reached the result has ``complete=False`` and the count found so far.
-    definition : {"interior", "serra2018"}
+    definition : {"interior", "serra2018", "pieces"}
         "interior" counts patterns whose region has non-empty interior (the toolkit's
         definition); "serra2018" counts what the MILP as printed in Serra et al. 2018 accepts
-        (active units strict, inactive units closed), which can include flat regions.
+        (active units strict, inactive units closed), which can include flat regions;
+        "pieces" counts the linear regions of the network's function (Montúfar et al. 2014,
+        Sec. 2.1): the activation regions joined across common facets where the function's
+        affine maps agree (:mod:`regionmath.counting.pieces`).
     certify : bool
         Check every witness in exact arithmetic.
     progress : callable or None
@@ -99,6 +102,12 @@ def count_regions(network, domain=None, method="auto", time_limit=None, definiti
         raise RegionmathError(f"time limit must be a positive number of seconds, got {time_limit!r}")
     if domain is not None:
         network = network.with_box(*domain)
+    if definition == "pieces":
+        from .pieces import count_pieces
+        if method == "auto":
+            method = "enumerate"
+        return count_pieces(network, method=method, time_limit=time_limit, progress=progress,
+                            certify=certify, **options)
     if method == "auto":
         method = _default_method(network, definition)
     start = time.perf_counter()
