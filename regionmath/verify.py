@@ -60,21 +60,29 @@ class VerificationReport:
     designed: Optional[int] = None
     notes: str = ""
     regions: list = field(default_factory=list, repr=False)
+    about: str = "both"                      # the count the source states the claim for
+    pieces: Optional[int] = None             # the function's linear regions (Montufar 2014)
+    pieces_certified: Optional[bool] = None  # every join proved exactly (and every region)
+    agrees_pieces: Optional[bool] = None     # the claim read for pieces holds for this network
 
     def as_dict(self) -> dict:
         """JSON-ready: exact integers as decimal strings."""
         return {"construction": self.construction, "architecture": self.architecture,
                 "claimed": str(self.claimed), "counted": str(self.counted), "method": self.method,
                 "agrees": self.agrees, "certified": self.certified, "complete": self.complete,
-                "exact": self.exact, "seconds": round(self.seconds, 3)}
+                "exact": self.exact, "seconds": round(self.seconds, 3), "about": self.about,
+                "pieces": None if self.pieces is None else str(self.pieces),
+                "pieces_certified": self.pieces_certified, "agrees_pieces": self.agrees_pieces}
 
     def __str__(self):
         state = "complete" if self.complete else "INCOMPLETE"
         cert = {True: "certified", False: "NOT certified", None: "not certified"}[self.certified]
         rule = "exact construction: counted == claimed" if self.exact else "lower bound: counted >= claimed"
         verdict = "agrees" if self.agrees else "DISAGREES"
+        pieces = "" if self.pieces is None else (
+            f"; pieces {self.pieces}: {'agrees' if self.agrees_pieces else 'DISAGREES'}")
         return (f"{self.construction} on {self.architecture}: claimed {self.claimed}, counted {self.counted} "
-                f"({self.method}, {state}, {cert}): {verdict} ({rule}); {self.seconds:.2f} s")
+                f"({self.method}, {state}, {cert}): {verdict} ({rule}){pieces}; {self.seconds:.2f} s")
 
 
 # -- the exact count on a line -----------------------------------------------------------------
@@ -209,11 +217,38 @@ def verify(construction, method="auto", time_limit=None, progress=None) -> Verif
     else:
         agrees = counted >= claimed   # an incomplete count is a lower bound: it can establish >=
     agrees = bool(agrees and certified is True)
+    pieces = pieces_certified = agrees_pieces = None
+    if result.complete:
+        pieces, pieces_certified = count_pieces_of(construction.network, result)
+        agrees_pieces = bool(pieces_certified and (pieces >= claimed if not construction.exact or pieces > claimed
+                                                   else pieces == claimed))
     return VerificationReport(construction=construction.id, architecture=str(construction.network.architecture),
                               claimed=claimed, counted=counted, method=result.method, agrees=agrees,
                               certified=certified, complete=bool(result.complete),
                               seconds=time.perf_counter() - start, exact=construction.exact,
-                              designed=construction.designed, notes=construction.notes, regions=result.regions)
+                              designed=construction.designed, notes=construction.notes, regions=result.regions,
+                              about=claim_about(construction.id), pieces=pieces,
+                              pieces_certified=pieces_certified, agrees_pieces=agrees_pieces)
+
+
+def claim_about(construction_id) -> str:
+    """Which count the source states the claim for (the registry's ``about``; "both" otherwise)."""
+    from . import bounds
+    return bounds.REGISTRY[construction_id].about if construction_id in bounds.REGISTRY else "both"
+
+
+def count_pieces_of(network, regions_result):
+    """``(pieces, certified)``: the function's linear regions, joined from a complete count of the
+    activation regions (:func:`regionmath.counting.pieces.pieces_of_regions`)."""
+    import numpy as np
+    from .counting.pieces import pieces_of_regions
+    regions = regions_result.regions
+    pats = getattr(regions, "patterns", None)
+    if pats is None:
+        pats = np.array([r.pattern for r in regions], dtype=np.int16).reshape(len(regions), network.N)
+    joined = pieces_of_regions(network, pats)
+    return int(joined["count"]), bool(regions_result.certified and joined["undecided"] == 0
+                                      and joined["uncertified"] == 0)
 
 
 #: (construction id, Architecture) pairs of the verification table; about a minute in all
@@ -246,9 +281,13 @@ def verification_rows(cases=None, method="auto", time_limit=None, progress=None)
     """Build and verify each case; one row per case for the verification table.
 
     Each row is a dict with ``construction, architecture, claimed, counted, method, certified,
-    complete, agrees, seconds`` (``claimed``/``counted`` exact ints). A case whose registry
-    entry is missing or whose hypotheses fail gives a row with ``counted`` None and the reason
-    in ``error``.
+    complete, agrees, seconds`` (``claimed``/``counted`` exact ints), and for the function's
+    pieces ``about`` (the count the source states the claim for), ``pieces`` (of the same
+    network), ``pieces_variant`` (of the construction's variant for pieces, None when it has
+    none or the architecture does not allow it), ``pieces_certified`` and ``agrees_pieces`` (the
+    claim read for pieces holds for one of the two networks). A case whose registry entry is
+    missing or whose hypotheses fail gives a row with ``counted`` None and the reason in
+    ``error``.
     """
     from .constructions import build
     rows = []
@@ -258,11 +297,23 @@ def verification_rows(cases=None, method="auto", time_limit=None, progress=None)
         except RegionmathError as e:
             rows.append({"construction": cid, "architecture": str(arch), "claimed": None, "counted": None,
                          "method": method, "certified": None, "complete": False, "agrees": False,
-                         "seconds": 0.0, "error": str(e)})
+                         "seconds": 0.0, "error": str(e), "about": claim_about(cid), "pieces": None,
+                         "pieces_variant": None, "pieces_certified": None, "agrees_pieces": None})
             continue
+        variant = None
+        agrees_pieces, pieces_certified = report.agrees_pieces, report.pieces_certified
+        if not agrees_pieces:
+            try:
+                other = verify(build(cid, arch, for_pieces=True), method=method, time_limit=time_limit)
+                variant = other.pieces
+                agrees_pieces, pieces_certified = other.agrees_pieces, other.pieces_certified
+            except RegionmathError:
+                pass
         rows.append({"construction": cid, "architecture": report.architecture, "claimed": report.claimed,
                      "counted": report.counted, "method": report.method, "certified": report.certified,
-                     "complete": report.complete, "agrees": report.agrees, "seconds": report.seconds})
+                     "complete": report.complete, "agrees": report.agrees, "seconds": report.seconds,
+                     "about": report.about, "pieces": report.pieces, "pieces_variant": variant,
+                     "pieces_certified": pieces_certified, "agrees_pieces": agrees_pieces})
         if progress is not None:
             progress(rows[-1])
     return rows

@@ -260,7 +260,7 @@ def _zonotope_first_layer(n0: int, m: int):
     return rows, [F(0)] * (2 * m), scale
 
 
-def _arora(cid, arch, turned):
+def _arora(cid, arch, turned, for_pieces=False):
     _relu_arch(cid, arch)
     claimed = claimed_value(cid, arch)
     n0, L = arch.n0, arch.L
@@ -277,15 +277,19 @@ def _arora(cid, arch, turned):
         r, b, c, a = relu_fold_layer([("fold", w)], 1, fold)
         stack.add(*finish_layer(r, b, c, a, width, 1))
     r, b = general_position(arch.widths[-1], 1)
+    if for_pieces:   # w >= 2 > 1: no region with every last unit off (the effective input is gamma)
+        signs = no_all_off_orientation(arch.widths[-1], 1)
+        r, b = [[s * v for v in row] for s, row in zip(signs, r)], [s * v for s, v in zip(signs, b)]
     stack.add(r, b)
     return Construction(cid, stack.network(box=box), box, claimed, exact=False, designed=None,
                         notes=f"zonotope first layer (gamma = sum |<a_i,x>|, scale 1/{scale}), "
                               f"{'turned ' if turned else ''}sawtooth folds of gamma, {w} points last; "
-                              "extra regions where gamma exceeds the scale")
+                              "extra regions where gamma exceeds the scale"
+                              + ("; last layer oriented so that no region has all units off" if for_pieces else ""))
 
 
 @register("arora2018")
-def arora2018(arch: Architecture) -> Construction:
+def arora2018(arch: Architecture, for_pieces: bool = False) -> Construction:
     """Arora et al.: a zonotope's support function, then a sawtooth of it.
 
     Layer 1 has ``2m`` units computing ``relu(+-<a_i, x>)``; their sum ``gamma(x) = sum_i
@@ -301,11 +305,11 @@ def arora2018(arch: Architecture) -> Construction:
     Arora, Basu, Mianjy, Mukherjee, "Understanding deep neural networks with rectified linear
     units", ICLR 2018, Theorem 2.11(i) (zonotope construction).
     """
-    return _arora("arora2018", arch, turned=False)
+    return _arora("arora2018", arch, turned=False, for_pieces=for_pieces)
 
 
 @register("serra2018-arora-improved")
-def serra2018_arora_improved(arch: Architecture) -> Construction:
+def serra2018_arora_improved(arch: Architecture, for_pieces: bool = False) -> Construction:
     """Arora et al.'s construction with turned folds: ``w + 1`` pieces per later layer.
 
     As :func:`arora2018`, with layers ``2 .. L-1`` folding ``gamma`` into ``w + 1`` pieces by
@@ -316,7 +320,7 @@ def serra2018_arora_improved(arch: Architecture) -> Construction:
     ----------
     Serra, Tjandraatmadja, Ramalingam, ICML 2018 (improvement of Arora et al.'s bound).
     """
-    return _arora("serra2018-arora-improved", arch, turned=True)
+    return _arora("serra2018-arora-improved", arch, turned=True, for_pieces=for_pieces)
 
 
 __all__ = ["zaslavsky", "montufar2014_thm4", "montufar2014_thm4_eq7", "pascanu2013", "serra2018_lower",

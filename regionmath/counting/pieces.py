@@ -70,8 +70,9 @@ of ``y`` lies in the two closures), and (iii) the two affine maps of ``F`` are e
 are kept apart by float decisions with a relative tolerance (:data:`MAP_TOL`; maps that
 differ by more are different) and by the facet LP (no facet point with margin above
 :data:`FACET_MARGIN`), the same regime as the enumerator's own completeness; a facet LP whose
-margin falls between ``-FACET_MARGIN`` and ``FACET_MARGIN`` for two regions with equal maps is
-undecided, and the count is then reported as not certified.
+margin falls between ``-FACET_MARGIN`` and ``FACET_MARGIN`` for two regions with equal maps (they
+touch in a lower-dimensional set, or along a very thin facet) is decided by an exact rational LP
+(sympy's simplex) on the region's exact constraints.
 
 Examples
 --------
@@ -459,6 +460,71 @@ def _exact_constraint(network, pattern, j):
     return [a - b for a, b in zip(g1, g2)], c1 - c2
 
 
+def _exact_all_constraints(network, pattern):
+    """Every constraint of ``pattern``'s region exactly: a list over global constraint indices of
+    ``(gradient, constant)``, oriented positive on the region (maxout: chosen minus other piece;
+    the chosen slot is the zero row)."""
+    from gmpy2 import mpq
+    Ws, bs, _, _ = _exact_layers(network)
+    n0, k = network.n0, network.rank
+    relu = network.activation == "relu"
+    A = [[mpq(int(i == j)) for j in range(n0)] for i in range(n0)]
+    c = [mpq(0)] * n0
+    out, pos = [], 0
+    for l, (W, bb) in enumerate(zip(Ws, bs)):
+        Z = [list(row) for row in W] if l == 0 else [[sum((row[i] * A[i][j] for i in range(len(A)) if row[i]), mpq(0)) for j in range(n0)] for row in W]
+        zc = [sum((w * ci for w, ci in zip(row, c) if w), mpq(0)) + be for row, be in zip(W, bb)]
+        n = network.widths[l]
+        st = pattern[pos:pos + n]
+        pos += n
+        if relu:
+            for u in range(n):
+                sgn = 1 if st[u] else -1
+                out.append(([sgn * v for v in Z[u]], sgn * zc[u]))
+            A = [Z[u] if st[u] else [mpq(0)] * n0 for u in range(n)]
+            c = [zc[u] if st[u] else mpq(0) for u in range(n)]
+        else:
+            for u in range(n):
+                top = u * k + st[u]
+                for o in range(k):
+                    r = u * k + o
+                    out.append(([a - b for a, b in zip(Z[top], Z[r])], zc[top] - zc[r]))
+            A = [Z[u * k + st[u]] for u in range(n)]
+            c = [zc[u * k + st[u]] for u in range(n)]
+    return out
+
+
+def _exact_facet_point(network, pattern, constraint, unbounded):
+    """Decide exactly (sympy's rational simplex) whether the hyperplane of ``constraint`` holds an
+    ``(n0 - 1)``-dimensional facet of the region of ``pattern`` inside the domain: a rational
+    point of it with every other constraint strict, or None when there is none."""
+    import sympy as sp
+    from sympy.solvers.simplex import lpmax
+    rows = _exact_all_constraints(network, pattern)
+    a, ac = rows[constraint]
+    xs = sp.symbols(f"x0:{network.n0}")
+    t = sp.Symbol("t")
+    Q = lambda v: sp.Rational(int(v.numerator), int(v.denominator))  # noqa: E731
+    cons = [sp.Eq(sum(Q(ai) * x for ai, x in zip(a, xs)) + Q(ac), 0), t <= 1]
+    for j, (g, gc) in enumerate(rows):
+        if j == constraint or all(v == 0 for v in g) or _parallel(g, a) and (
+                (gc == 0 and ac == 0) or (ac != 0 and all(gi * ac == ai * gc for gi, ai in zip(g, a)))):
+            continue   # no hyperplane, or the facet's own hyperplane (a tight unit)
+        cons.append(sum(Q(gi) * x for gi, x in zip(g, xs)) + Q(gc) - t >= 0)
+    if not unbounded:
+        _, _, lo, hi = _exact_layers(network)
+        for x, l_, h_ in zip(xs, lo, hi):
+            cons += [x - Q(l_) - t >= 0, Q(h_) - x - t >= 0]
+    try:
+        value, point = lpmax(t, cons)
+    except Exception:   # infeasible: the hyperplane misses the region's closure
+        return None
+    if not value > 0:
+        return None
+    from gmpy2 import mpq
+    return [mpq(int(sp.fraction(point.get(x, 0))[0]), int(sp.fraction(point.get(x, 0))[1])) for x in xs]
+
+
 def _parallel(g, d):
     """True when the exact vector ``g`` is a multiple of ``d`` (zero included)."""
     i = next((i for i, v in enumerate(d) if v != 0), None)
@@ -530,7 +596,7 @@ def certify_join(network, pattern_r, pattern_q, point, constraint, unbounded=Fal
     gg = sum((v * v for v in g), mpq(0))
     if gg == 0:
         return False
-    y = [mpq(float(v)) for v in point]
+    y = [v if isinstance(v, type(mpq(0))) else mpq(float(v)) for v in point]
     t = (sum((a * b for a, b in zip(g, y)), mpq(0)) + gc) / gg
     y = [yi - t * gi for yi, gi in zip(y, g)]
     if not unbounded:
@@ -666,8 +732,12 @@ def pieces_of_regions(network, patterns, unbounded=False, certify=True, deadline
                 if margin is None or margin < -FACET_MARGIN:
                     continue
                 if margin <= FACET_MARGIN:
-                    stats["undecided"] += 1
-                    continue
+                    # too close to call in floats: decide with an exact rational LP
+                    point = _exact_facet_point(network, pat, grp[0], unbounded) if certify else None
+                    if point is None:
+                        if not certify:
+                            stats["undecided"] += 1
+                        continue
                 if certify and not certify_join(network, pat, q, point, grp[0], unbounded):
                     stats["uncertified"] += 1
                     continue
