@@ -748,31 +748,54 @@ def pieces_of_regions(network, patterns, unbounded=False, certify=True, deadline
     return dict(count=comps.count, labels=comps.labels(), complete=complete, **stats)
 
 
-def count_pieces(network, method="enumerate", time_limit=None, progress=None, certify=True, regions=None,
-                 unbounded=False, **options):
+def join_pieces(network, regions, unbounded=False, certify=True, deadline=None):
+    """The pieces of ``F`` from a count of its activation regions (a :class:`CountResult` whose
+    ``regions`` hold every region's pattern): a new :class:`CountResult` with ``definition``
+    ``"pieces"``; see :func:`count_pieces`."""
+    from . import CountResult
+    start = time.perf_counter()
+    pats = np.asarray(regions.regions.patterns)
+    if len(pats) != regions.count:
+        raise RegionmathError("the pieces are joined from the activation regions' patterns; "
+                              "count them with collect=True")
+    joined = pieces_of_regions(network, pats, unbounded=unbounded, certify=certify, deadline=deadline)
+    complete = bool(regions.complete and joined["complete"])
+    reason = None if complete else (regions.incomplete_reason or "time-limit")
+    certified = None
+    if certify:
+        certified = bool(regions.certified and joined["undecided"] == 0 and joined["uncertified"] == 0)
+    info = dict(regions.info)
+    info.update({"activation_regions": int(regions.count), "joins": joined["joins"],
+                 "candidates": joined["candidates"], "undecided": joined["undecided"],
+                 "uncertified_joins": joined["uncertified"], "neighbour_lookups": joined["lookups"],
+                 "seconds_joining": round(time.perf_counter() - start, 3), "piece_labels": joined["labels"]})
+    return CountResult(count=int(joined["count"]), method=regions.method, complete=complete,
+                       seconds=regions.seconds + time.perf_counter() - start, regions=regions.regions,
+                       certified=certified, definition="pieces", info=info, incomplete_reason=reason)
+
+
+def count_pieces(network, domain=None, method="auto", time_limit=None, progress=None, certify=True, **options):
     """Count the linear regions of the function of ``network`` (Montúfar 2014's definition).
+
+    The same as ``count_regions(network, domain, method, definition="pieces", ...)``: the
+    activation regions counted by ``method``, then joined (:func:`pieces_of_regions`).
 
     Parameters
     ----------
     network : Network
-        ReLU or maxout, with or without an output layer; its box is the domain unless
-        ``unbounded``.
-    method : {"enumerate", "milp", "brute"}
-        The counter of the activation regions (``"enumerate"`` also counts in ``R^n0``).
+        ReLU or maxout, with or without an output layer.
+    domain : None, (lo, hi) or "R^n0"
+        As for :func:`regionmath.counting.count_regions`.
+    method : str
+        Any method that counts "interior" regions ("auto": the enumerator).
     time_limit : float or None
         Seconds for the whole count (activation regions, then joins).
     progress : callable or None
         Passed to the activation-region count.
     certify : bool
         Check every region's witness and prove every join in exact arithmetic.
-    regions : CountResult or None
-        A complete count of the activation regions of the same network and domain (with its
-        regions' patterns) to reuse; by default the enumerator counts them.
-    unbounded : bool
-        Count in all of ``R^n0``.
     **options
-        Passed to :func:`regionmath.counting.enumerate.count_enumerate` (``jobs``,
-        ``min_margin``, ...).
+        Passed to the method (``jobs``, ``min_margin``, ...).
 
     Returns
     -------
@@ -785,7 +808,7 @@ def count_pieces(network, method="enumerate", time_limit=None, progress=None, ce
     Raises
     ------
     RegionmathError
-        For a bad option or an activation-region count of another network.
+        For a bad method, domain or option.
 
     See Also
     --------
@@ -797,37 +820,6 @@ def count_pieces(network, method="enumerate", time_limit=None, progress=None, ce
     .. [1] Montúfar, Pascanu, Cho, Bengio 2014, Sec. 2.1; Serra, Tjandraatmadja, Ramalingam
        2018, Definition 1.
     """
-    from . import CountResult, count_regions
-    start = time.perf_counter()
-    deadline = None if time_limit is None else time.time() + time_limit
-    if regions is None:
-        if unbounded:
-            options["unbounded"] = True
-        regions = count_regions(network, method=method, time_limit=time_limit, certify=certify,
-                                progress=progress, **options)
-    elif options:
-        raise RegionmathError(f"options {', '.join(sorted(options))} are for the enumerator; "
-                              "they cannot apply to activation regions already counted")
-    pats = getattr(regions.regions, "patterns", None)
-    if pats is None:
-        pats = np.array([r.pattern for r in regions.regions], dtype=np.int16).reshape(len(regions.regions), network.N)
-    if len(pats) != regions.count:
-        raise RegionmathError("the pieces are counted from the activation regions' patterns; "
-                              "count them with collect=True")
-    seconds_regions = time.perf_counter() - start
-    joined = pieces_of_regions(network, pats, unbounded=unbounded, certify=certify, deadline=deadline)
-    complete = bool(regions.complete and joined["complete"])
-    reason = None
-    if not complete:
-        reason = regions.incomplete_reason or "time-limit"
-    certified = None
-    if certify:
-        certified = bool(regions.certified and joined["undecided"] == 0 and joined["uncertified"] == 0)
-    info = {"activation_regions": int(regions.count), "joins": joined["joins"],
-            "candidates": joined["candidates"], "undecided": joined["undecided"],
-            "uncertified_joins": joined["uncertified"], "neighbour_lookups": joined["lookups"],
-            "seconds_regions": round(seconds_regions, 3), "domain": "R^n0" if unbounded else "box",
-            "piece_labels": joined["labels"]}
-    return CountResult(count=int(joined["count"]), method=regions.method, complete=complete,
-                       seconds=time.perf_counter() - start, regions=regions.regions, certified=certified,
-                       definition="pieces", info=info, incomplete_reason=reason)
+    from . import count_regions
+    return count_regions(network, domain=domain, method=method, time_limit=time_limit, definition="pieces",
+                         certify=certify, progress=progress, **options)
