@@ -13,6 +13,11 @@ import sys
 from .errors import RegionmathError
 
 
+def _definitions():
+    from .counting import DEFINITIONS   # the library's list: interior, serra2018, pieces
+    return DEFINITIONS
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2
         raise RegionmathError(f"{self.prog}: {message}")
@@ -271,7 +276,7 @@ def build_parser():
     q.add_argument("network")
     q.add_argument("--method", default="auto", choices=methods)
     q.add_argument("--time-limit", type=float, default=None)
-    q.add_argument("--definition", default="interior", choices=["interior", "serra2018"])
+    q.add_argument("--definition", default="interior", choices=list(_definitions()))
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_count)
 

@@ -152,7 +152,8 @@ def count_pieces_of(network, regions_result):
     pats = getattr(regions, "patterns", None)
     if pats is None:
         pats = np.array([r.pattern for r in regions], dtype=np.int16).reshape(len(regions), network.N)
-    joined = pieces_of_regions(network, pats)
+    from .counting.pieces import _float_witnesses
+    joined = pieces_of_regions(network, pats, witnesses=_float_witnesses(regions))
     return int(joined["count"]), bool(regions_result.certified and joined["undecided"] == 0
                                       and joined["uncertified"] == 0)
 

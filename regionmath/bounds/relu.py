@@ -827,9 +827,9 @@ class PiecesLineOneUnit(Bound):
     counts = ("pieces",)
     source = Source("regionmath", "proofs/proof_pieces_line.py", "this toolkit (issue 17)",
                     note="an upper bound on the function's pieces only: the activation regions reach 2P "
-                         "(serra2018-exact-1d); exact for L = 2: p + 2 + ceil(p/2) at widths (p, 1)")
+                         "(serra2018-exact-1d); the maximum for L = 2: p + 2 + ceil(p/2) at widths (p, 1), p >= 2")
     statement = ("A rectifier network on R^1 whose last hidden layer has one unit computes a function with at most "
-                 "2P - floor((P-1)/2) linear pieces, P = prod_{l<L} (n_l + 1); for L = 2 this is the maximum.")
+                 "2P - floor((P-1)/2) linear pieces, P = prod_{l<L} (n_l + 1); for L = 2 and n_1 >= 2 this is the maximum.")
     pieces_verdict = "pieces: proved (proofs/proof_pieces_line.py); attained for L = 2 by a zigzag network"
 
     def _hypotheses(self, arch):

@@ -335,6 +335,37 @@ def _neighbour(network, pattern, data, b, group, layer_of):
     return tuple(new)
 
 
+def _pair_key(a, b, row, const):
+    """Two regions and a hyperplane (rounded, sign-normalised): a facet LP refused from one side
+    needs no second LP from the other."""
+    v = np.append(row, const)
+    v = v / np.linalg.norm(row)
+    nz = np.flatnonzero(np.abs(v) > 1e-12)
+    if len(nz) and v[nz[0]] < 0:
+        v = -v
+    return (min(a, b), max(a, b), tuple(np.round(v, 7)))
+
+
+def _could_share(data, b, group, layer_of, w):
+    """A necessary condition for a facet of region ``b`` on the hyperplane of ``group`` shared with
+    the region of the point ``w``: up to the facet's first layer ``l0`` the two regions have the
+    same affine constraints, the group's reversed, so ``w`` must satisfy them (with a margin for
+    rounding)."""
+    l0 = min(layer_of[j] for j in group)
+    per_layer = [data["rows"][l][b] @ w + data["consts"][l][b] for l in range(l0 + 1)]
+    vals = np.concatenate(per_layer)
+    mags = np.concatenate([data["mags"][l][b] for l in range(l0 + 1)])
+    tol = 1e-7 * np.maximum(mags, 1.0) * (1.0 + np.abs(w).max(initial=0.0))
+    gset = set(group)
+    for j, v in enumerate(vals):
+        if j in gset:
+            if v > tol[j]:
+                return False
+        elif v < -tol[j]:
+            return False
+    return True
+
+
 def _groups(data, b, candidates, layer_of):
     """Split constraint indices ``candidates`` of region ``b`` into groups defining one hyperplane."""
     flat_rows = np.concatenate([r[b] for r in data["rows"]])
@@ -359,34 +390,70 @@ def _groups(data, b, candidates, layer_of):
 # -- the facet LP and the exact certificate ----------------------------------------------------------
 def _facet_point(network, data, b, group, unbounded):
     """A point of the facet of region ``b`` on the hyperplane of ``group`` with every other
-    constraint at least ``margin`` away: ``(point, margin)``; margin None when infeasible."""
-    from scipy.optimize import linprog
+    constraint at least ``margin`` away: ``(point, margin)``; margin None when infeasible.
+
+    One HiGHS LP: maximise ``t <= 1`` subject to the facet's row ``= 0``, every other live row
+    (unit-normalised) ``>= t`` and, in a box, ``x - lo >= t``, ``hi - x >= t``.
+    """
+    import highspy
+    from .solvers import new_highs
     flat_rows = np.concatenate([r[b] for r in data["rows"]])
     flat_c = np.concatenate([c[b] for c in data["consts"]])
     norms = np.linalg.norm(flat_rows, axis=1)
     live = ~np.concatenate([z[b] for z in data["flat"]])
     rep = group[0]
-    gset = set(group)
-    others = [j for j in np.nonzero(live)[0] if j not in gset]
+    live[list(group)] = False
+    others = np.nonzero(live)[0]
     n0 = network.n0
     G = flat_rows[others] / norms[others, None]
     g = flat_c[others] / norms[others]
-    A_ub = np.hstack([-G, np.ones((len(others), 1))])
-    b_ub = g.copy()
-    bounds = [(None, None)] * n0 + [(None, 1.0)]
+    rows = [np.hstack([G, -np.ones((len(others), 1))])]      # G x - t >= -g
+    lower = [-g]
     if not unbounded:
         lo, hi = network.box
-        # x - lo >= t and hi - x >= t
         I = np.eye(n0)
-        A_ub = np.vstack([A_ub, np.hstack([-I, np.ones((n0, 1))]), np.hstack([I, np.ones((n0, 1))])])
-        b_ub = np.concatenate([b_ub, -lo, hi])
-    nr = flat_rows[rep] / norms[rep]
-    A_eq = np.hstack([nr, [0.0]])[None, :]
-    b_eq = np.array([-flat_c[rep] / norms[rep]])
-    res = linprog(np.r_[np.zeros(n0), -1.0], A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=bounds, method="highs")
-    if res.status != 0:
+        rows += [np.hstack([I, -np.ones((n0, 1))]), np.hstack([-I, -np.ones((n0, 1))])]
+        lower += [lo, -hi]
+    M = np.vstack(rows)
+    lower = np.concatenate(lower)
+    inf = highspy.kHighsInf
+    eq = np.hstack([flat_rows[rep] / norms[rep], [0.0]])
+    M = np.vstack([M, eq])
+    lower = np.concatenate([lower, [-flat_c[rep] / norms[rep]]])
+    upper = np.concatenate([np.full(len(lower) - 1, inf), lower[-1:]])
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n0 + 1, len(lower)
+    cost = np.zeros(n0 + 1)
+    cost[n0] = -1.0
+    lp.col_cost_ = cost
+    lp.col_lower_ = np.r_[np.full(n0, -inf), -inf]
+    lp.col_upper_ = np.r_[np.full(n0, inf), 1.0]
+    lp.row_lower_, lp.row_upper_ = lower, upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    m = len(lower)
+    lp.a_matrix_.start_ = np.arange(0, (n0 + 2) * m, m, dtype=np.int32)
+    lp.a_matrix_.index_ = np.tile(np.arange(m, dtype=np.int32), n0 + 1)
+    lp.a_matrix_.value_ = M.T.ravel()
+    h = _lp_solver(new_highs)
+    h.passModel(lp)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None, None
-    return res.x[:n0], float(res.x[n0])
+    sol = np.array(h.getSolution().col_value)
+    return sol[:n0], float(sol[n0])
+
+
+_SOLVER = []
+
+
+def _lp_solver(new_highs):
+    """One HiGHS instance for the facet LPs, reused (creating one costs as much as a solve)."""
+    if not _SOLVER:
+        _SOLVER.append(new_highs(presolve="off", primal_feasibility_tolerance=1e-10,
+                                 dual_feasibility_tolerance=1e-10))
+    h = _SOLVER[0]
+    h.clearModel()
+    return h
 
 
 def _exact_layers(network):
@@ -613,7 +680,7 @@ def certify_join(network, pattern_r, pattern_q, point, constraint, unbounded=Fal
 
 
 # -- the counter ---------------------------------------------------------------------------------
-def pieces_of_regions(network, patterns, unbounded=False, certify=True, deadline=None):
+def pieces_of_regions(network, patterns, unbounded=False, certify=True, deadline=None, witnesses=None):
     """Join activation regions into the pieces of ``F``.
 
     Parameters
@@ -627,6 +694,10 @@ def pieces_of_regions(network, patterns, unbounded=False, certify=True, deadline
         Prove every join in exact arithmetic (a join that fails the proof is not made).
     deadline : float or None
         ``time.time()`` after which the search stops (the result is then incomplete).
+    witnesses : array (R, n0) or None
+        A point of each region; when given, a neighbour whose point violates the constraints it
+        shares with the region (those of the layers up to the facet's) is dropped before the
+        facet LP.
 
     Returns
     -------
@@ -651,6 +722,8 @@ def pieces_of_regions(network, patterns, unbounded=False, certify=True, deadline
                                   zip(network.widths, np.cumsum([0] + list(network.widths))[:-1])])
     index = None
     complete = True
+    rejected = set()
+    W = None if witnesses is None else np.asarray(witnesses, dtype=float).reshape(R, n0)
     chunk = max(1, _CHUNK_FLOATS // max(1, network.N * per * n0))
     P = P.astype(np.int16)
     for a in range(0, R, chunk):
@@ -727,9 +800,15 @@ def pieces_of_regions(network, patterns, unbounded=False, certify=True, deadline
                     continue
                 if mode is not None and not _maps_equal(network, pat, q):
                     continue
+                if W is not None and not _could_share(data, i, grp, layer_of, W[other]):
+                    continue
+                key = _pair_key(r_idx, other, flat_rows[i, grp[0]], flat_c[i, grp[0]])
+                if key in rejected:       # the same facet already refused from the other side
+                    continue
                 stats["candidates"] += 1
                 point, margin = _facet_point(network, data, i, grp, unbounded)
                 if margin is None or margin < -FACET_MARGIN:
+                    rejected.add(key)
                     continue
                 if margin <= FACET_MARGIN:
                     # too close to call in floats: decide with an exact rational LP
@@ -758,7 +837,8 @@ def join_pieces(network, regions, unbounded=False, certify=True, deadline=None):
     if len(pats) != regions.count:
         raise RegionmathError("the pieces are joined from the activation regions' patterns; "
                               "count them with collect=True")
-    joined = pieces_of_regions(network, pats, unbounded=unbounded, certify=certify, deadline=deadline)
+    joined = pieces_of_regions(network, pats, unbounded=unbounded, certify=certify, deadline=deadline,
+                               witnesses=_float_witnesses(regions.regions))
     complete = bool(regions.complete and joined["complete"])
     reason = None if complete else (regions.incomplete_reason or "time-limit")
     certified = None
@@ -772,6 +852,13 @@ def join_pieces(network, regions, unbounded=False, certify=True, deadline=None):
     return CountResult(count=int(joined["count"]), method=regions.method, complete=complete,
                        seconds=regions.seconds + time.perf_counter() - start, regions=regions.regions,
                        certified=certified, definition="pieces", info=info, incomplete_reason=reason)
+
+
+def _float_witnesses(regions):
+    try:
+        return np.array([[float(v) for v in w] for w in regions.witnesses], dtype=float)
+    except (TypeError, ValueError, AttributeError):
+        return None
 
 
 def count_pieces(network, domain=None, method="auto", time_limit=None, progress=None, certify=True, **options):
