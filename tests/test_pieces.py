@@ -225,3 +225,27 @@ def test_bad_definition_is_refused():
     net = Network([[[1.0]]], [[0.0]])
     with pytest.raises(RegionmathError, match="pieces"):
         count_regions(net, definition="piece")
+
+
+def test_verify_reports_both_counts():
+    # hand count (proofs/proof_pieces_folding.py): Theorem 4 at (3, 1) has 6 activation regions, and
+    # the off end of the last unit is shared by fold copies 1 and 2: 5 pieces
+    from regionmath import Architecture
+    from regionmath.constructions import build
+    from regionmath.verify import verify
+    rep = verify(build("montufar2014-thm4", Architecture(1, (3, 1))))
+    assert (rep.counted, rep.pieces, rep.agrees, rep.agrees_pieces, rep.about) == (6, 5, True, False, "pieces")
+    d = rep.as_dict()
+    assert d["pieces"] == "5" and d["agrees_pieces"] is False
+    oriented = verify(build("montufar2014-thm4", Architecture(1, (3, 2)), for_pieces=True))
+    assert (oriented.counted, oriented.pieces, oriented.agrees_pieces) == (9, 9, True)
+
+
+def test_registry_says_which_count():
+    from regionmath import Architecture, bounds
+    assert all(b.about in ("activation regions", "pieces", "both") for b in bounds.all_bounds())
+    a = Architecture(1, (6, 1))
+    # an upper bound on activation regions holds for pieces; the pieces-only bound does not hold for regions
+    assert bounds.get("serra2018-thm1").holds_for(a, "pieces")
+    assert bounds.tightest_upper(a, "pieces")[1] == 11 < bounds.tightest_upper(a)[1]
+    assert bounds.best_lower(a)[1] == 14 and bounds.best_lower(a, "pieces") is None
