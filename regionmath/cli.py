@@ -192,7 +192,8 @@ def cmd_search(args):
             print(f"\r  best {info['best']} (upper {info['upper']}), {info['evaluations']} evaluations, "
                   f"{info['restarts']} restarts, {info['seconds']:.0f} s", end="", file=sys.stderr, flush=True)
     result = search_max_regions(_architecture(args), time_limit=args.time_limit, seed=args.seed,
-                                max_evals=args.evals, use_constructions=not args.no_constructions, progress=show)
+                                max_evals=args.evals, use_constructions=not args.no_constructions, progress=show,
+                                definition=args.definition)
     if show is not None:
         print(file=sys.stderr)
     result.network.save(args.output)
@@ -294,6 +295,8 @@ def build_parser():
     q.add_argument("--evals", type=int, default=None, help="budget of region counts")
     q.add_argument("--seed", type=int, default=0)
     q.add_argument("--no-constructions", action="store_true", help="do not start from the published constructions")
+    q.add_argument("--definition", default="interior", choices=["interior", "pieces"],
+                   help="maximise activation regions (interior) or the function's linear pieces")
     q.add_argument("-o", "--output", required=True)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_search)

@@ -249,3 +249,15 @@ def test_registry_says_which_count():
     assert bounds.get("serra2018-thm1").holds_for(a, "pieces")
     assert bounds.tightest_upper(a, "pieces")[1] == 11 < bounds.tightest_upper(a)[1]
     assert bounds.best_lower(a)[1] == 14 and bounds.best_lower(a, "pieces") is None
+
+
+def test_search_maximises_pieces():
+    # widths (3, 1) on the line: at most 3 + 2 + ceil(3/2) = 7 pieces (proofs/proof_pieces_line.py),
+    # 8 activation regions; the search for pieces stops at the proved maximum, certified
+    from regionmath import Architecture
+    from regionmath.search import search_max_regions
+    r = search_max_regions(Architecture(1, (3, 1)), time_limit=60, max_evals=400, definition="pieces")
+    assert r.certified and r.count == 7 and r.settled
+    assert r.upper == ("pieces-1d-one-unit", 7)
+    again = count_regions(r.network, domain="R^n0", definition="pieces", jobs=1)
+    assert again.count == 7 and again.info["activation_regions"] >= 7
