@@ -423,6 +423,9 @@ def records() -> Table:
              "construction count: the network of the best published lower bound's construction, counted in R^n0 "
              "(it can exceed the bound: the construction is designed for a box)",
              "best found: the stored network in records/ (search: regionmath.records.build_records), recounted",
+             "best found: pieces: the same network's linear regions of the function (Montufar 2014's definition; "
+             "activation regions joined across common facets where the maps agree, every join proved); the other "
+             "counts and bounds are of activation regions",
              "settled: the count meets the tightest upper bound, so it is the maximum; beats published lower "
              "bound: the count exceeds the bound's value; beats its construction: it exceeds the construction's "
              "count in R^n0 too",
