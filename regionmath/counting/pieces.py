@@ -80,8 +80,9 @@ Examples
 ReLU that is never used downstream splits a region without bending ``F``:
 
 >>> from regionmath.network import Network
+>>> from regionmath.counting import count_regions
 >>> net = Network.from_exact([[[1], [-1], [1]]], [[0, 0, "-1/2"]], output=([[1, 1, 0]], [0]))
->>> r = count_pieces(net, jobs=1)
+>>> r = count_regions(net, definition="pieces", jobs=1)
 >>> r.count, r.info["activation_regions"], r.certified
 (2, 3, True)
 
@@ -89,7 +90,7 @@ On the plane, the same with two inputs: the line ``x = 1/2`` splits the right ha
 into two activation regions with the same map.
 
 >>> net = Network.from_exact([[[1, 0], [-1, 0], [1, 0]]], [[0, 0, "-1/2"]], output=([[1, 1, 0]], [0]))
->>> r = count_pieces(net, jobs=1)
+>>> r = count_regions(net, definition="pieces", jobs=1)
 >>> r.count, r.info["activation_regions"], r.info["joins"]
 (2, 3, 1)
 
@@ -828,10 +829,40 @@ def pieces_of_regions(network, patterns, unbounded=False, certify=True, deadline
 
 
 def join_pieces(network, regions, unbounded=False, certify=True, deadline=None):
-    """The pieces of ``F`` from a count of its activation regions (a :class:`CountResult` whose
-    ``regions`` hold every region's pattern): a new :class:`CountResult` with ``definition``
-    ``"pieces"``; see :func:`count_pieces`."""
-    from . import CountResult
+    """The pieces of ``F`` from a count of its activation regions: what
+    ``count_regions(..., definition="pieces")`` returns.
+
+    Parameters
+    ----------
+    network : Network
+    regions : CountResult
+        A count of the activation regions ("interior") whose ``regions`` hold every pattern.
+    unbounded : bool
+        The domain is ``R^n0``.
+    certify : bool
+        Prove every join in exact arithmetic.
+    deadline : float or None
+        ``time.time()`` after which the joining stops (the result is then incomplete).
+
+    Returns
+    -------
+    CountResult
+        ``count`` the pieces, ``definition`` ``"pieces"``, ``certified`` True when every region
+        and every join is proved; ``info`` adds ``activation_regions``, ``joins``, ``candidates``,
+        ``undecided``, ``uncertified_joins``, ``neighbour_lookups``, ``seconds_joining`` and
+        ``piece_labels`` (a piece label per region).
+
+    Raises
+    ------
+    RegionmathError
+        When the regions' patterns were not kept.
+
+    See Also
+    --------
+    pieces_of_regions : the joining itself.
+    regionmath.pictures.linear_pieces : the same count on exact 2-D polygons.
+    """
+    from .result import CountResult
     start = time.perf_counter()
     pats = np.asarray(regions.regions.patterns)
     if len(pats) != regions.count:
@@ -859,54 +890,3 @@ def _float_witnesses(regions):
         return np.array([[float(v) for v in w] for w in regions.witnesses], dtype=float)
     except (TypeError, ValueError, AttributeError):
         return None
-
-
-def count_pieces(network, domain=None, method="auto", time_limit=None, progress=None, certify=True, **options):
-    """Count the linear regions of the function of ``network`` (Montúfar 2014's definition).
-
-    The same as ``count_regions(network, domain, method, definition="pieces", ...)``: the
-    activation regions counted by ``method``, then joined (:func:`pieces_of_regions`).
-
-    Parameters
-    ----------
-    network : Network
-        ReLU or maxout, with or without an output layer.
-    domain : None, (lo, hi) or "R^n0"
-        As for :func:`regionmath.counting.count_regions`.
-    method : str
-        Any method that counts "interior" regions ("auto": the enumerator).
-    time_limit : float or None
-        Seconds for the whole count (activation regions, then joins).
-    progress : callable or None
-        Passed to the activation-region count.
-    certify : bool
-        Check every region's witness and prove every join in exact arithmetic.
-    **options
-        Passed to the method (``jobs``, ``min_margin``, ...).
-
-    Returns
-    -------
-    CountResult
-        ``count`` is the number of pieces, ``definition`` ``"pieces"``; ``info`` holds
-        ``activation_regions``, ``joins``, ``candidates``, ``undecided``; ``certified`` is True
-        when every region and every join is proved exactly and no facet was undecided;
-        ``info["piece_labels"]`` labels every region with its piece.
-
-    Raises
-    ------
-    RegionmathError
-        For a bad method, domain or option.
-
-    See Also
-    --------
-    regionmath.counting.count_regions : the front end (``definition="pieces"``).
-    regionmath.pictures.linear_pieces : the same count on exact 2-D polygons.
-
-    References
-    ----------
-    .. [1] Montúfar, Pascanu, Cho, Bengio 2014, Sec. 2.1; Serra, Tjandraatmadja, Ramalingam
-       2018, Definition 1.
-    """
-    from . import count_regions
-    return count_regions(network, domain=domain, method=method, time_limit=time_limit, definition="pieces",
-                         certify=certify, progress=progress, **options)
