@@ -598,7 +598,7 @@ def parity_lower_bound(network, confidence=0.99, trials=3, time_limit=None, seed
 
 # -- the estimate with its interval ------------------------------------------------------------------
 def tree_estimate(network, time_limit=None, pairs=None, confidence=0.95, seed=None, lower=0, upper=None,
-                  progress=None) -> dict:
+                  progress=None, stop=None) -> dict:
     """Estimate the number of regions by Knuth probes with antithetic pairs, and an interval.
 
     Each sample is a pair of :meth:`TreeProber.walk` probes: the second takes the opposite
@@ -628,6 +628,8 @@ def tree_estimate(network, time_limit=None, pairs=None, confidence=0.95, seed=No
     lower, upper : int or None
         Proved bounds on the count (e.g. a certified lower bound).
     progress : callable or None
+    stop : callable or None
+        Asked between pairs; True ends the probes (e.g. when an exact count has finished).
 
     Returns
     -------
@@ -639,7 +641,7 @@ def tree_estimate(network, time_limit=None, pairs=None, confidence=0.95, seed=No
     if time_limit is None and pairs is None:
         raise RegionmathError("tree_estimate needs a time limit or a number of pairs")
     with _one_blas_thread():   # the probes' small products lose to thread start-up
-        return _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, progress)
+        return _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, progress, stop)
 
 
 def _one_blas_thread():
@@ -651,7 +653,7 @@ def _one_blas_thread():
     return threadpool_limits(1)
 
 
-def _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, progress):
+def _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, progress, stop):
     start = time.perf_counter()
     deadline = None if time_limit is None else start + float(time_limit)
     prober = TreeProber(network, seed=seed)
@@ -671,6 +673,8 @@ def _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, p
             progress({"stage": "estimate", "pairs": len(means), "seconds": time.perf_counter() - start})
         if deadline is not None and time.perf_counter() > deadline:
             timed_out = pairs is not None
+            break
+        if stop is not None and stop():
             break
     n = len(means)
     method = (f"Knuth 1975 tree probes with antithetic pairs ({n} pairs, {prober.lp_count} LPs); "
@@ -930,11 +934,23 @@ class _Counter:
         self.proc.start()
         send.close()
 
+    got = None
+
+    def finished(self) -> bool:
+        """True once the child has sent a complete count (the probes can stop)."""
+        if self.got is None:
+            try:
+                if self.recv.poll(0):
+                    self.got = self.recv.recv()
+            except (EOFError, OSError):
+                self.got = ("error", "the counter stopped")
+        return self.got is not None and self.got[0] != "error" and bool(self.got[1])
+
     def result(self, wait):
         """``(count, complete, patterns, witnesses)`` or None if nothing came within ``wait`` s."""
-        got = None
+        got = self.got
         try:
-            if self.recv.poll(max(0.0, wait)):
+            if got is None and self.recv.poll(max(0.0, wait)):
                 got = self.recv.recv()
         except (EOFError, OSError):
             got = None
@@ -1070,7 +1086,7 @@ def estimate_regions(network, domain=None, time_limit=60.0, seed=0, progress=Non
     # 2. the estimate (main process, meanwhile)
     if relu:
         est = tree_estimate(network, time_limit=max(0.05, 0.30 * time_limit), confidence=confidence, seed=seed,
-                            upper=upper)
+                            upper=upper, stop=counter.finished)
     else:
         est = {"value": None, "interval": None, "confidence": confidence,
                "method": "tree probes are implemented for relu networks only"}
