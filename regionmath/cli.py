@@ -79,6 +79,11 @@ class _Formatter(argparse.HelpFormatter):
         return super()._fill_text(text, width, indent)
 
 
+def _definitions():
+    from .counting import DEFINITIONS   # the library's list: interior, serra2018, pieces
+    return DEFINITIONS
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors and help texts that may be computed when shown (so that
     building the parser imports nothing heavy)."""
@@ -390,7 +395,8 @@ def cmd_search(args):
             print(f"\r  best {info['best']} (upper {info['upper']}), {info['evaluations']} evaluations, "
                   f"{info['restarts']} restarts, {info['seconds']:.0f} s", end="", file=sys.stderr, flush=True)
     result = search_max_regions(_architecture(args), time_limit=_time_left(args.time_limit), seed=args.seed,
-                                max_evals=args.evals, use_constructions=not args.no_constructions, progress=show)
+                                max_evals=args.evals, use_constructions=not args.no_constructions, progress=show,
+                                definition=args.definition)
     if show is not None:
         print(file=sys.stderr)
     result.network.save(args.output)
@@ -596,10 +602,9 @@ def build_parser():
                    help="counting algorithm (default %(default)s: the enumerator; see regionmath.counting)")
     q.add_argument("--time-limit", type=_seconds, default=None, metavar="SECONDS",
                    help="stop after SECONDS seconds (within 5%% or 2 s) with the regions found so far")
-    from .counting import DEFINITIONS as definitions
-    q.add_argument("--definition", default="interior", choices=definitions,
-                   help="interior: regions with non-empty interior (default); serra2018: what the MILP as "
-                        "printed in Serra et al. 2018 accepts (docs/counting.rst)")
+    q.add_argument("--definition", default="interior", choices=list(_definitions()),
+                   help="interior: activation regions; serra2018: the MILP as printed; pieces: the linear "
+                        "regions of the network's function (Montufar 2014); docs/counting.rst")
     q.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
                    help="worker processes of the enumerator (default: every core)")
     q.add_argument("--checkpoint", default=None, metavar="FILE",
@@ -638,6 +643,8 @@ def build_parser():
                    help="budget: at most N region counts (default: until the time limit)")
     q.add_argument("--seed", type=_nonnegative_int, default=0, help="random seed (default %(default)s)")
     q.add_argument("--no-constructions", action="store_true", help="do not start from the published constructions")
+    q.add_argument("--definition", default="interior", choices=["interior", "pieces"],
+                   help="maximise activation regions (interior) or the function's linear pieces")
     q.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="where the best network is written (.npz); checked before the search")
     q.add_argument("--json", action="store_true", help="print one JSON document")
