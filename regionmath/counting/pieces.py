@@ -110,6 +110,8 @@ import numpy as np
 
 from ..errors import RegionmathError
 
+__all__ = ["MAP_TOL", "FACET_MARGIN", "certify_join", "pieces_of_regions", "join_pieces"]
+
 #: rows of unit norm closer than this (relative) define the same hyperplane; a row or a
 #: sensitivity smaller than this times the magnitude of its terms is zero
 MAP_TOL = 1e-9
