@@ -114,42 +114,56 @@ def count_regions(network, domain=None, method="auto", time_limit=None, definiti
         bounded = not options.get("unbounded", False)   # the enumerator can count all of R^n0
         ok = certify_regions(network, result.regions, bounded)
         if not ok:
-            ok = _recertify(network, result.regions, bounded)
+            ok = _recertify(network, result, bounded)
         result.certified = ok and len(result.regions) == result.count
     result.seconds = time.perf_counter() - start
     return result
 
 
-def _recertify(network, regions, bounded) -> bool:
-    """Give every witness that failed the exact check a second point, the centre of the
-    largest ball in its region (the max-margin LP), and check that one exactly.
+def _recertify(network, result, bounded) -> bool:
+    """Decide exactly every counted region whose witness failed the exact check.
 
-    A search LP may return a vertex of a very thin region that rounding puts just outside
-    it; the ball's centre is the point farthest from every facet. The count never changes,
-    only its certificate; a region that still fails stays uncertified.
+    A float search may return a point of a very thin region that rounding puts just outside
+    it, or (near-degenerate data) a pattern whose region is empty. Each such pattern is
+    decided in exact arithmetic (:func:`regionmath.counting.exact_lp.decide_pattern`): a
+    non-empty region gets an exact rational witness, an empty one is removed from the count,
+    and one the exact decision cannot settle in time makes the count incomplete
+    (``undecided-lp``). Returns True when every remaining region is certified.
     """
-    from .certify import certify_witness
-    from .lp import witness_lp
-    box = None if bounded else False
+    from .exact_lp import decide_pattern
+    from fractions import Fraction
+    regions = result.regions
     arrays = hasattr(regions, "patterns")
-    items = range(len(regions)) if arrays else list(regions)
-    for item in items:
-        if arrays:
-            if regions.certified[item]:
-                continue
-            pattern = tuple(int(v) for v in regions.patterns[item])
-        else:
-            if item.certified:
-                continue
-            pattern = tuple(item.pattern)
-        w = witness_lp(network, pattern, box)
-        if not (w.feasible and w.point is not None and certify_witness(network, pattern, w.point, bounded)):
+    items = list(range(len(regions))) if arrays else list(regions)
+    keep, fixed, undecided = [], {}, False
+    for i, item in enumerate(items):
+        ok = bool(regions.certified[item]) if arrays else bool(item.certified)
+        if ok:
+            keep.append(i)
             continue
-        if arrays:
-            regions.witnesses[item], regions.certified[item] = w.point, True
-        else:
-            item.witness, item.certified = np.asarray(w.point, dtype=float), True
-    return bool(regions.certified.all()) if arrays else all(r.certified for r in regions)
+        pattern = tuple(int(v) for v in regions.patterns[item]) if arrays else tuple(item.pattern)
+        d = decide_pattern(network, pattern, bounded)
+        if d.nonempty is None:
+            undecided = True
+            keep.append(i)
+        elif d.nonempty:
+            fixed[i] = [Fraction(int(v.numerator), int(v.denominator)) for v in d.witness]
+            keep.append(i)
+    dropped = len(items) - len(keep)
+    if fixed or dropped:
+        out = []
+        for i in keep:
+            r = regions[items[i]] if arrays else items[i]
+            if i in fixed:
+                r = Region(tuple(r.pattern), fixed[i], True)
+            out.append(r)
+        result.regions = out
+        result.count -= dropped
+        result.info["exact_recertified"] = len(fixed)
+        result.info["dropped_empty"] = dropped
+    if undecided:
+        result.complete, result.incomplete_reason = False, "undecided-lp"
+    return not undecided
 
 
 def _default_method(network, definition):

@@ -154,7 +154,8 @@ def certify_regions(network, regions, bounded=True) -> bool:
         same_shape = patterns.shape[1] == network.N and witnesses.shape[1] == network.n0
     except (ValueError, TypeError):
         same_shape = False
-    if same_shape and all(isinstance(v, (float, np.floating, int, np.integer)) for v in np.ravel(witnesses[:1])):
+    floats = all(isinstance(v, (float, np.floating, int, np.integer)) for r in regions for v in np.ravel(r.witness))
+    if same_shape and floats:
         ok = certify_arrays(network, patterns, witnesses, bounded)
     else:
         ok = [certify_witness(network, r.pattern, r.witness, bounded) if len(r.pattern) == network.N else False

@@ -297,7 +297,7 @@ def _progress_handler(model, progress, start, every=1.0):
 
 
 def count_milp(network, time_limit=None, definition="interior", progress=None, eps=EPS, bounds="lp",
-               recheck=False, feastol=FEASTOL, **options) -> CountResult:
+               recheck=False, feastol=FEASTOL, exhaustive=True, **options) -> CountResult:
     """Count the activation regions of ``network`` in its box with SCIP's counting mode.
 
     Parameters
@@ -342,20 +342,28 @@ def count_milp(network, time_limit=None, definition="interior", progress=None, e
         raise RegionmathError("definition serra2018 is defined for relu networks only; use interior")
     if options:
         raise RegionmathError(f"unknown option(s) for method milp: {', '.join(sorted(options))}; "
-                              "allowed: eps, feastol, bounds, recheck")
+                              "allowed: eps, feastol, bounds, recheck, exhaustive")
     if not 0 < eps < 0.5:
         raise RegionmathError(f"eps must lie in (0, 0.5), got {eps!r}")
     if not 1e-9 <= feastol <= 1e-4 or not feastol < eps:
         raise RegionmathError(f"feastol must lie in [1e-9, 1e-4] and below eps, got {feastol!r}")
     start = time.perf_counter()
-    fallback = False
+    fallback, failure = False, None
     for e, f in [(eps, feastol)] + [t for t in _LOOSER if t[1] > feastol]:
         try:
             complete, vectors, candidates, form = _count_vectors(network, bounds, e, f, time_limit, progress, start)
+            if _solver_failed(form.solver_messages):
+                raise RuntimeError("SCIP: " + form.solver_messages.strip().splitlines()[0])
+            failure = None
             break
         except Exception as err:  # noqa: BLE001 - SCIP reports LP trouble as a bare Exception
-            if "SCIP" not in str(err) or f >= _LOOSER[-1][1]:
+            if "SCIP" not in str(err):
                 raise
+            failure = str(err).splitlines()[0][:200]
+            if f >= _LOOSER[-1][1]:
+                # SCIP failed at every tolerance: what it counted is not a count
+                return CountResult(0, "milp", False, time.perf_counter() - start, [], definition=definition,
+                                   info={"solver_error": failure}, incomplete_reason="solver-failure")
             # numerical trouble at a tight tolerance: retry looser, and look for thin regions
             fallback, recheck = True, True
     eps, feastol = e, f
@@ -380,11 +388,43 @@ def count_milp(network, time_limit=None, definition="interior", progress=None, e
         found_later = _flip_closure(network, regions, seen, closed, start, time_limit)
         complete = complete and found_later is not None
         found_later = found_later or 0
-    info = {"candidates": candidates, "rejected": rejected, "recheck_found": found_later,
+    reason = None if complete else "time-limit"
+    proof = None
+    if exhaustive and complete and definition == "interior":
+        complete, reason, proof = _exhaustive(network, regions, start, time_limit)
+    info = {"exhaustive": proof,
+            "candidates": candidates, "rejected": rejected, "recheck_found": found_later,
             "eps": eps, "feastol": feastol, "bounds": bounds, "fallback": fallback,
             "search_seconds": round(search_seconds, 3)}
     return CountResult(len(regions), "milp", complete, time.perf_counter() - start, regions,
-                       definition=definition, info=info)
+                       definition=definition, info=info, incomplete_reason=reason)
+
+
+def _exhaustive(network, regions, start, time_limit):
+    """Whether SCIP's regions are all the regions: SCIP cannot prove that it missed none (its
+    tolerances drop thin regions, numerical trouble drops more), so the set is compared with
+    the enumerator's, whose every pruned branch carries a proof. Returns (complete, reason,
+    how it was proved)."""
+    from .enumerate import count_enumerate
+    left = None if time_limit is None else max(time_limit - (time.perf_counter() - start), 0.01)
+    ref = count_enumerate(network, time_limit=left, jobs=1)
+    if not ref.complete:
+        return False, ref.incomplete_reason or "time-limit", None
+    from .certify import certify_regions
+    if not certify_regions(network, ref.regions, True):
+        return False, "undecided-lp", None
+    mine = {tuple(r.pattern) for r in regions}
+    theirs = {tuple(r.pattern) for r in ref.regions}
+    if theirs <= mine:
+        return True, None, "every region of the proved enumeration is among them"
+    # SCIP missed regions: its count is a solver failure, not a count
+    return False, "solver-failure", None
+
+
+def _solver_failed(messages) -> bool:
+    """True when SCIP's captured output reports an error (numerical trouble it could not
+    resolve, a failed call): its count is then not a count."""
+    return bool(messages) and "ERROR" in messages
 
 
 def _count_vectors(network, bounds, eps, feastol, time_limit, progress, start):
@@ -392,6 +432,7 @@ def _count_vectors(network, bounds, eps, feastol, time_limit, progress, start):
     from pyscipopt import SCIP_PARAMSETTING
     form = _Formulation(network, bounds=bounds, eps=eps)
     if not form.binaries:                        # every unit stable: one candidate
+        form.solver_messages = ""
         return True, [{}], 1, form
     model = form.model
     model.setParamsCountsols()

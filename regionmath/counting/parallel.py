@@ -249,7 +249,7 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
     n_roots = len(roots)
     roots = list(roots)
     state = {"total": total, "last": 0.0, "complete": complete, "lps": lps, "error": None,
-             "interrupted": False, "finished": resumed}
+             "interrupted": False, "finished": resumed, "failure": enum.failure, "proofs": dict(enum.stats)}
 
     def report(current=0):
         if progress is None:
@@ -264,7 +264,11 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
                   "subtrees_done": state["finished"], "subtrees": n_roots + resumed})
 
     def accept(result):
-        prefix, n, done, pats, wits, n_lps = result
+        prefix, n, done, pats, wits, n_lps, (failure, proofs) = result
+        if failure:
+            state["failure"] = failure
+        for k, v in proofs.items():
+            state["proofs"][k] = state["proofs"].get(k, 0) + v
         state["total"] += n
         state["lps"] += n_lps
         if collect:
@@ -305,20 +309,26 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
         regions = []
     info = {"lps": state["lps"], "subtrees": n_roots + resumed, "split_depth": depth, "jobs": workers,
             "resumed_subtrees": resumed, "subtrees_in_workers": state.get("in_workers", 0), "domain": "R^n0" if unbounded else "box", "min_margin": min_margin}
+    info["proofs"] = state["proofs"]   # how each dropped branch was proved empty (enumerate.py)
     if state["interrupted"]:
         info["interrupted"] = True
     if state["error"]:
         info["error"] = state["error"]
     if ck is not None:
         info["checkpoint"] = str(ck.path)
+    reason = None
+    if not finished_all and state["failure"]:
+        reason = state["failure"]
     return CountResult(count=state["total"], method="enumerate", complete=bool(finished_all),
-                       seconds=time.perf_counter() - start, regions=regions, info=info)
+                       seconds=time.perf_counter() - start, regions=regions, info=info, incomplete_reason=reason)
 
 
 def _serial(enum, root, deadline, collect, stop_event=None):
-    lps = enum.lp_count
+    lps, before = enum.lp_count, dict(enum.stats)
+    enum.failure = None
     count, complete, (pats, wits) = enum.run_subtree(root, deadline=deadline, stop_event=stop_event, collect=collect)
-    return root[0], count, complete, pats, wits, enum.lp_count - lps
+    proofs = {k: v - before.get(k, 0) for k, v in enum.stats.items()}
+    return root[0], count, complete, pats, wits, enum.lp_count - lps, (enum.failure, proofs)
 
 
 def _run_pool(workers, key, network, unbounded, min_margin, roots, deadline, collect, accept, state):
