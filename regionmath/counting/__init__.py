@@ -136,7 +136,8 @@ def _recertify(network, result, bounded) -> bool:
     arrays = hasattr(regions, "patterns")
     items = list(range(len(regions))) if arrays else list(regions)
     keep, fixed, undecided = [], {}, False
-    for i, item in enumerate(items):
+    for i in range(len(items)):   # (``enumerate`` is this package's submodule here)
+        item = items[i]
         ok = bool(regions.certified[item]) if arrays else bool(item.certified)
         if ok:
             keep.append(i)
