@@ -85,7 +85,7 @@ import sympy as sp
 
 from .bounds.base import AsymptoticForm
 from .errors import RegionmathError
-from .network import to_fraction
+from .exact import fraction_layers, to_fraction
 
 t = sp.Symbol("t")
 n_sym = sp.Symbol("n", positive=True, integer=True)
@@ -202,7 +202,7 @@ class Arrangement:
         """
         if network.activation != "relu" or network.L != 1:
             raise RegionmathError("from_network needs a one-layer relu network; for maxout use from_maxout_layer")
-        W, b = _exact_layer(network)
+        W, b = fraction_layers(network)[0]
         rows = [[bi] + list(wi) for wi, bi in zip(W, b) if any(v != 0 for v in wi)]
         return cls(rows, dim=network.n0, name="relu layer")
 
@@ -249,7 +249,7 @@ class Arrangement:
             raise RegionmathError(f"pairs must be 'all' or 'boundaries', got {pairs!r}")
         if network.activation != "maxout":
             raise RegionmathError("from_maxout_layer needs a maxout network; for relu use from_network")
-        W, b = _exact_layer(network)
+        W, b = fraction_layers(network)[0]
         k, rows = network.rank, []
         for u in range(len(W) // k):
             pieces = []
@@ -558,15 +558,6 @@ def deletion_restriction(arrangement) -> sp.Poly:
         return memo[key]
 
     return sp.Poly(chi(frozenset(arrangement.hyperplanes), arrangement.dim), t, domain="ZZ")
-
-
-# -- exact weights of a network layer -------------------------------------------------------------
-def _exact_layer(network):
-    if network.is_exact:
-        W, b = network.exact_weights[0], network.exact_biases[0]
-    else:
-        W, b = network.weights[0], network.biases[0]
-    return ([[to_fraction(v) for v in row] for row in W], [to_fraction(v) for v in b])
 
 
 def _tie_is_facet(pieces, i, j) -> bool:

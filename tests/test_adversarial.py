@@ -1,7 +1,7 @@
 """The property of issue 16 on adversarial networks: every method returns the exact count, or
 says that it is incomplete and why. Never a wrong count marked complete.
 
-Ground truth: one input, rational breakpoints (``verify.count_line``); otherwise
+Ground truth: one input, rational breakpoints (``counting.line.count_line``); otherwise
 :func:`regionmath.counting.exact_lp.count_exact`, the exact rational simplex on every pattern
 prefix (no float anywhere). The default run tries 100 networks, ``--heavy`` 1000.
 """
@@ -17,7 +17,7 @@ from adversarial import adversarial_nets  # noqa: E402
 
 from regionmath.counting import INCOMPLETE_REASONS, count_regions  # noqa: E402
 from regionmath.counting.exact_lp import count_exact  # noqa: E402
-from regionmath.verify import count_line  # noqa: E402
+from regionmath.counting.line import count_line  # noqa: E402
 
 METHODS = (("enumerate", {"jobs": 1}), ("brute", {}), ("milp", {}))
 TALLY = {"networks": 0, "wrong_complete": 0, "incomplete": 0}

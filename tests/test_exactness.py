@@ -1,7 +1,7 @@
 """Counts you can trust: every method returns the exact count or says why it is incomplete.
 
 Ground truth never comes from the counters under test: one-input networks are counted by
-rational breakpoints (``verify.count_line``), the others by :func:`count_exact`, which decides
+rational breakpoints (``counting.line.count_line``), the others by :func:`count_exact`, which decides
 every pattern prefix with the exact rational simplex only (no float LP, no tolerance). The
 networks in ``tests/data`` are the reproducers of issue 16 (counts that were wrong or crashed);
 their known true counts are also stated here by hand where the README of the reproducers gives
@@ -16,7 +16,7 @@ import pytest
 from regionmath.counting import INCOMPLETE_REASONS, count_regions
 from regionmath.counting.exact_lp import count_exact, decide_pattern, farkas_holds, pattern_rows
 from regionmath.network import Network
-from regionmath.verify import count_line
+from regionmath.counting.line import count_line
 
 DATA = Path(__file__).parent / "data"
 #: true counts found independently (exact rational arithmetic) when the reproducers were filed

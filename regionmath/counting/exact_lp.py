@@ -68,7 +68,7 @@ from typing import Optional
 import numpy as np
 from gmpy2 import mpq
 
-from . import CountResult, Region
+from .result import CountResult, Region, RegionArray
 
 __all__ = ["ExactRows", "Decision", "pattern_rows", "farkas_holds", "point_holds", "max_margin_exact",
            "decide_pattern", "count_exact", "exact_layers", "ExactTimeout"]
@@ -421,6 +421,9 @@ def count_exact(network, bounded=True, time_limit=None, decide=None) -> CountRes
             prefixes = found
     except ExactTimeout:
         complete, reason, prefixes = False, "time-limit", []
-    regions = [Region(p, w) for p, w in prefixes]
+    from fractions import Fraction
+    regions = RegionArray.from_regions(
+        [Region(p, [Fraction(int(v.numerator), int(v.denominator)) for v in w]) for p, w in prefixes],
+        network.N, network.n0)
     return CountResult(len(regions), "exact", complete, time.perf_counter() - start, regions,
                        certified=complete or None, incomplete_reason=reason)

@@ -70,7 +70,7 @@ import time
 
 import numpy as np
 
-from . import CountResult, Region
+from .result import CountResult, Region, RegionArray
 from ..errors import RegionmathError
 from .lp import MARGIN_TOL, witness_lp
 from .solvers import captured_c_stdout
@@ -362,7 +362,8 @@ def count_milp(network, time_limit=None, definition="interior", progress=None, e
             failure = str(err).splitlines()[0][:200]
             if f >= _LOOSER[-1][1]:
                 # SCIP failed at every tolerance: what it counted is not a count
-                return CountResult(0, "milp", False, time.perf_counter() - start, [], definition=definition,
+                return CountResult(0, "milp", False, time.perf_counter() - start,
+                                   RegionArray.empty(network.N, network.n0), definition=definition,
                                    info={"solver_error": failure}, incomplete_reason="solver-failure")
             # numerical trouble at a tight tolerance: retry looser, and look for thin regions
             fallback, recheck = True, True
@@ -396,6 +397,7 @@ def count_milp(network, time_limit=None, definition="interior", progress=None, e
             "candidates": candidates, "rejected": rejected, "recheck_found": found_later,
             "eps": eps, "feastol": feastol, "bounds": bounds, "fallback": fallback,
             "search_seconds": round(search_seconds, 3)}
+    regions = RegionArray.from_regions(regions, network.N, network.n0)
     return CountResult(len(regions), "milp", complete, time.perf_counter() - start, regions,
                        definition=definition, info=info, incomplete_reason=reason)
 
@@ -405,14 +407,14 @@ def _exhaustive(network, regions, start, time_limit):
     tolerances drop thin regions, numerical trouble drops more), so the set is compared with
     the enumerator's, whose every pruned branch carries a proof. Returns (complete, reason,
     how it was proved)."""
-    from .enumerate import count_enumerate
+    from .parallel import count_enumerate
     left = None if time_limit is None else max(time_limit - (time.perf_counter() - start), 0.01)
     ref = count_enumerate(network, time_limit=left, jobs=1)
     if not ref.complete:
         return False, ref.incomplete_reason or "time-limit", None
-    from .certify import certify_regions
-    if not certify_regions(network, ref.regions, True):
-        return False, "undecided-lp", None
+    from . import certify_count
+    if not certify_count(network, ref, True):
+        return False, ref.incomplete_reason or "undecided-lp", None
     mine = {tuple(r.pattern) for r in regions}
     theirs = {tuple(r.pattern) for r in ref.regions}
     if theirs <= mine:
