@@ -10,30 +10,50 @@ with the number of regions.
 At each region the search asks, for every undecided unit of the current layer, which of its
 states (relu: off/on; maxout: which piece is largest) meet the region's interior:
 
-* a unit that is one-signed on the whole box (interval arithmetic), or identically zero,
-  is decided when the layer is entered;
+* a unit that is one-signed on the whole box (interval arithmetic whose margin exceeds its
+  rounding error bound), or identically zero (decided exactly), is decided when the layer is
+  entered;
 * every region carries interior points already found in it (LP solutions of its
   ancestors); a point strictly inside a state, with margin, proves that state;
 * a state no point proves costs one LP: is there a point of the region with every slack
-  at least ``min_margin`` (unit-normalised rows, so a slack is a distance)? One HiGHS model
-  per process holds a row per constraint, switched on and off through its bounds and warm
-  started; a layer's rows get their coefficients when the search enters that layer at a
-  new region. The LP's solution joins the known points at once, so it may prove the states
-  of the units asked after it; a unit left with one state takes it at once, so the later
-  LPs of the same region are solved with its row switched on.
+  at least ``min_margin`` (box-normalised coordinates ``u in [-1, 1]^n0`` and unit-normalised
+  rows, so a slack is a distance relative to the box)? One HiGHS model per process holds a
+  row per constraint, switched on and off through its bounds and warm started; a layer's rows
+  get their coefficients when the search enters that layer at a new region. The LP's solution
+  joins the known points at once, so it may prove the states of the units asked after it; a
+  unit left with one state takes it at once, so the later LPs of the same region are solved
+  with its row switched on.
 
 A unit with one state left takes it for the whole subtree (tested as high in the tree as
 possible, so its LP is paid once); the first unit with two or more states splits the
 region, and the other undecided units are asked again in each child.
 
-What is counted: the patterns whose region contains a ball of radius ``min_margin``
-(default 1e-7, the LPs' precision) are all counted, and every counted region contains a
-ball of radius ``0.9 * min_margin`` around its witness. Each witness is certified exactly by
-the counting front end (:func:`regionmath.counting.count_regions`). A unit whose
-pre-activation is identically zero on a region is inactive there and imposes no constraint
-(maxout: identical pieces tie and the lowest index wins), as in
+What is counted, and why the count is a proof. Every counted region has a witness that the
+counting front end checks in exact rational arithmetic (:func:`regionmath.counting.count_regions`;
+a witness that fails sends its pattern to an exact decision). Every branch the search drops
+(an LP that finds no point with margin ``min_margin``) is *proved* empty (no interior) by a
+Farkas certificate: the LP's dual ray ``y >= 0`` on the branch's rows, with
+
+    U(y) = sum_r y_r c_r + sum_j |sum_r y_r a_rj| <= 0      (rows a_r . u + c_r > 0, u in the box)
+
+so that no point of the box satisfies every strict row (:mod:`regionmath.counting.exact_lp`).
+``U`` is first evaluated in floats with a rigorous bound on its rounding error (``|fl(U) - U|
+<= gamma_K M``, M the same sum of absolute values, Higham 2002 Sec. 3; the *filter*, which
+decides almost every branch of an ordinary net), then, if that is inconclusive, exactly from
+the exact weights; if the ray does not certify either (the branch is thin but not empty, or
+the LP was in numerical trouble, or a composed row is too small for floats to see), the
+branch is searched with exact decisions: a float LP whose point or duals are checked exactly,
+else the exact rational simplex. A branch that even that cannot decide in
+:data:`~regionmath.counting.tolerances.EXACT_SECONDS` stops the count with the reason
+``undecided-lp``. So a complete, certified count is the exact number of patterns whose region
+has non-empty interior, whatever the scale of the weights or of the box. ``info["proofs"]``
+tallies how the dropped branches were proved.
+
+A unit whose pre-activation is identically zero on a region is inactive there and imposes
+no constraint (maxout: identical pieces tie and the lowest index wins), as in
 :mod:`regionmath.counting.certify`. The domain is the network's box, or all of R^n0
-(``unbounded=True``).
+(``unbounded=True``; there the ray must cancel exactly, so it is checked by the exact simplex
+on the few rows it uses).
 
 The search splits into independent subtrees (the regions after the first few splits), which
 run here, on local processes or on a Dask cluster, with a checkpoint to resume from
@@ -278,7 +298,7 @@ class Enumerator:
             self.maps[l] = self._next_map(l - 1)
             self.mags[l] = self._next_map(l - 1, mags=True)
             self.rounds[l] = self.rounds[l - 1] + self.W[l - 1].shape[1] + 3
-        for m in range(l + 1, self.L + 1):
+        for m in range(max(l, 1), self.L + 1):   # the exact maps of this path from layer l on
             self._exact_maps[m] = None
         A, c = self.maps[l]
         mA, mc = self.mags[l]
@@ -518,7 +538,18 @@ class Enumerator:
             c.append(cc if s > 0 else -cc)
         _, (centre, half) = exact_layers(self.network)
         rows_q = ExactRows(A, c, centre, half, not self.unbounded)
-        return farkas_holds(rows_q, mu[keep].tolist())
+        if not self.unbounded and farkas_holds(rows_q, mu[keep].tolist()):
+            return True
+        # the float multipliers are off by rounding (on R^n0 they must cancel exactly): the
+        # few rows they use are decided by the exact simplex; if those rows alone have no
+        # common point, neither has the region
+        from .exact_lp import max_margin_exact, support_farkas
+        support = (mu[keep] > 1e-9 * mu.max()).tolist()
+        sub = ExactRows([a for a, k in zip(A, support) if k], [v for v, k in zip(c, support) if k],
+                        centre, half, not self.unbounded)
+        if self.unbounded and support_farkas(sub) is not None:
+            return True
+        return max_margin_exact(sub).nonempty is False
 
     def _partial(self, l, test):
         """The current region as a partial pattern (None: undecided): the earlier layers in

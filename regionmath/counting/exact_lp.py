@@ -70,7 +70,7 @@ from gmpy2 import mpq
 
 from .result import CountResult, Region, RegionArray
 
-__all__ = ["ExactRows", "Decision", "pattern_rows", "farkas_holds", "point_holds", "max_margin_exact",
+__all__ = ["ExactRows", "Decision", "pattern_rows", "farkas_holds", "support_farkas", "point_holds", "max_margin_exact",
            "decide_pattern", "count_exact", "exact_layers", "ExactTimeout"]
 
 ZERO = mpq(0)
@@ -213,6 +213,46 @@ def farkas_holds(rows: ExactRows, y) -> bool:
     if not rows.bounded:
         return not any(d) and const <= 0
     return const + sum(abs(v) for v in d) <= 0
+
+
+def support_farkas(rows: ExactRows):
+    """Exact Farkas multipliers on R^n0 from the rows a float ray uses: when those rows have
+    a one-dimensional space of vanishing combinations (``sum_r y_r a_r = 0``, the generic
+    case of ``n0 + 1`` rows), it is found by exact elimination and checked; None otherwise."""
+    k, n0 = len(rows.A), len(rows.centre)
+    if k == 0:
+        return None
+    # reduced row echelon form of the n0 x k matrix [a_1 ... a_k]
+    M = [[rows.A[r][j] for r in range(k)] for j in range(n0)]
+    pivots, row = [], 0
+    for col in range(k):
+        p = next((i for i in range(row, n0) if M[i][col]), None)
+        if p is None:
+            continue
+        M[row], M[p] = M[p], M[row]
+        inv = 1 / M[row][col]
+        M[row] = [v * inv for v in M[row]]
+        for i in range(n0):
+            if i != row and M[i][col]:
+                f = M[i][col]
+                M[i] = [a - f * b for a, b in zip(M[i], M[row])]
+        pivots.append(col)
+        row += 1
+        if row == n0:
+            break
+    free = [c for c in range(k) if c not in pivots]
+    if len(free) != 1:
+        return None
+    f = free[0]
+    y = [ZERO] * k
+    y[f] = ONE
+    for i, c in enumerate(pivots):
+        y[c] = -M[i][f]
+    if all(v <= 0 for v in y):
+        y = [-v for v in y]
+    if any(v < 0 for v in y):
+        return None
+    return y if farkas_holds(rows, y) else None
 
 
 def point_holds(rows: ExactRows, u) -> bool:

@@ -49,6 +49,14 @@ network (no facet shared by two units) crossing a facet flips exactly one unit a
 regions' facet-adjacency graph is connected, so the recheck then finds every region; it
 costs about one LP per unit per region.
 
+So SCIP's count cannot prove that it missed nothing, and numerical trouble (weights of very
+different scales, near-parallel units) loses more. The contract of every counter holds
+anyway: SCIP's own errors (captured from its output) make the count incomplete with the
+reason ``solver-failure``, and with ``exhaustive=True`` (the default, interior definition)
+the collected set is checked against the enumerator's, whose every dropped branch carries a
+proof (:mod:`regionmath.counting.enumerate`): the count is ``complete`` only if SCIP found
+every region, else it is incomplete (``solver-failure``) and says so.
+
 Examples
 --------
 >>> from regionmath.network import Network
@@ -324,6 +332,10 @@ def count_milp(network, time_limit=None, definition="interior", progress=None, e
     recheck : bool
         After counting, test every single-unit flip of every counted pattern by the LP
         (repeated until nothing new appears) to catch regions thinner than ``eps``.
+    exhaustive : bool
+        Prove that SCIP missed no region by comparing with the proved enumeration (default);
+        a miss makes the count incomplete with the reason ``solver-failure``. False keeps
+        SCIP's own set, complete as far as SCIP knows (``info["exhaustive"]`` is then None).
 
     Returns
     -------

@@ -197,8 +197,9 @@ def count_enumerate(network, time_limit=None, definition="interior", progress=No
     unbounded : bool
         Count the regions of all of R^n0 instead of the box.
     min_margin : float
-        A region is counted when it contains a ball of radius greater than this (the LPs'
-        precision; default 1e-7).
+        The LPs' margin, relative to the half-width of the box (default 1e-7). It sets
+        speed, not what is counted: a region thinner than this is found by the exact
+        fallback (every dropped branch is proved empty; :mod:`regionmath.counting.enumerate`).
     collect : bool
         Keep every region's pattern and witness (needed for certification).
     split_depth : int or None
