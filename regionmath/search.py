@@ -14,7 +14,8 @@ need a bounded domain.
 
 The search (:func:`search_max_regions`) is a restarted stochastic hill-climb with a little
 annealing; every step is one exact enumeration, so the objective is an integer and no
-gradient or surrogate is used. Moves are local and geometric:
+gradient or surrogate is used. Moves are local and geometric (the table :data:`MOVES`, one
+function each; the climb's state is :class:`_Climb`):
 
 * *re-anchor*: move one unit's hyperplane (maxout: one piece's tie) so that it passes
   through a point of an existing region, as seen by its layer -- the move that makes a
@@ -29,12 +30,8 @@ normalised (each unit's incoming weights scaled to at most 1 in absolute value, 
 layer compensating, which changes no region), rounded to short rationals (few significant bits)
 until the count survives, and recounted with every witness certified in exact arithmetic.
 
-Records
--------
-``records/`` at the repository root holds the best network found for each small
-architecture, with exact rational weights, and ``records/index.json`` saying how each was
-found; :func:`build_records` produces them (offline) and :func:`records_table` recounts the
-stored networks -- it never searches -- and compares them with the bounds.
+The best network found for each small architecture is stored by :mod:`regionmath.records`,
+which also recounts the stored networks against the bounds.
 
 Examples
 --------
@@ -63,11 +60,9 @@ References
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Optional
 
 import numpy as np
@@ -76,15 +71,6 @@ from .architecture import Architecture
 from .counting.line import LINE_GAP, count_line_float, line_breakpoints, line_points  # noqa: F401
 from .errors import RegionmathError
 from .exact import round_to_bits
-
-#: the repository's records folder (next to the package)
-RECORDS_DIR = Path(__file__).resolve().parent.parent / "records"
-
-#: the architectures the records cover: relu n0 <= 3, L <= 3, widths <= 6 ...
-RELU_SCOPE = {"n0": (1, 2, 3), "L": (1, 2, 3), "width": 6}
-#: ... and small maxout ones: n0 <= 2, L <= 2, widths <= 2, rank 2 or 3
-MAXOUT_SCOPE = {"n0": (1, 2), "L": (1, 2), "width": 2, "rank": (2, 3)}
-
 
 # -- counting in all of R^n0 ---------------------------------------------------------------------
 def count_in_rn0(network, method="enumerate", time_limit=None, progress=None, certify=True, collect=True):
@@ -139,6 +125,12 @@ def certify_rn0(network, regions) -> bool:
     :func:`regionmath.counting.certify.certify_regions` with no box, and no pattern repeats."""
     from .counting.certify import certify_regions
     return certify_regions(network, regions, bounded=False) and regions.distinct()
+
+
+def rn0_method(arch) -> str:
+    """The counter of R^n0 for ``arch``: the exact line counter for relu with one input (no LP),
+    else the enumerator."""
+    return "line" if arch.n0 == 1 and arch.activation == "relu" else "enumerate"
 
 
 # -- the search ------------------------------------------------------------------------------------
@@ -319,58 +311,114 @@ def _copy(params):
     return [(W.copy(), b.copy()) for W, b in params]
 
 
+#: the relative sizes of a jitter, drawn at random for each move: coarse moves escape a
+#: plateau, fine ones settle a near-degenerate arrangement
+JITTER_SCALES = (0.3, 0.1, 0.03, 0.01)
+
+
+def _line_relu(arch):
+    return arch.n0 == 1 and arch.activation == "relu"
+
+
+def _move_line_cascade(arch, params, p, l, r, rng, anchors, scale):
+    """Move one unit, then let every later unit answer with its best direction and offset."""
+    W, b = p[l]
+    W[r] += rng.normal(scale=scale * (np.abs(W[r]).max() + 1e-9), size=W.shape[1])
+    b[r] = _best_offset_line(arch, p, l, r, rng)[0]
+    for m in range(l + 1, arch.L):
+        for u in rng.permutation(arch.widths[m]):
+            p[m][0][u], p[m][1][u] = _best_unit_line(arch, p, m, u, rng, tries=6)
+
+
+def _move_line_best_unit(arch, params, p, l, r, rng, anchors, scale):
+    """The unit's best direction and offset on the line (:func:`_best_unit_line`)."""
+    p[l][0][r], p[l][1][r] = _best_unit_line(arch, params, l, r, rng)
+
+
+def _move_line_best_offset(arch, params, p, l, r, rng, anchors, scale):
+    """The unit's offset crossing the most pieces of its input (:func:`_best_offset_line`)."""
+    p[l][1][r] = _best_offset_line(arch, params, l, r, rng)[0]
+
+
+def _move_turn(arch, params, p, l, r, rng, anchors, scale):
+    """Turn a relu unit round: the same hyperplane, the other side on."""
+    W, b = p[l]
+    W[r], b[r] = -W[r], -b[r]
+
+
+def _move_clone(arch, params, p, l, r, rng, anchors, scale):
+    """Clone another unit's direction with an offset through a point: a layer reuses a
+    direction that already cuts many regions of the layers below."""
+    W, b = p[l]
+    k = arch.rank
+    u, v = divmod(r, k)[0], int(rng.integers(arch.widths[l] - 1))
+    v += v >= u
+    H = _layer_inputs(arch, params, anchors[rng.integers(len(anchors), size=2)])[l]
+    rows = slice(u * k, u * k + k)
+    W[rows] = W[v * k:v * k + k] * (1 + rng.normal(scale=scale, size=(k, W.shape[1])))
+    if arch.activation == "relu":  # through the point
+        b[r] = -W[r] @ H[0]
+    else:  # the other unit translated by the difference of two points
+        b[rows] = b[v * k:v * k + k] - W[rows] @ (H[0] - H[1])
+
+
+def _move_reanchor(arch, params, p, l, r, rng, anchors, scale):
+    """Re-anchor: the unit's hyperplane (maxout: a tie of this piece with another) through a
+    point of an existing region, as its layer sees it, nudged off it."""
+    W, b = p[l]
+    h = _layer_inputs(arch, params, anchors[rng.integers(len(anchors), size=1)])[l][0]
+    if arch.activation == "relu":
+        b[r] = -W[r] @ h
+    else:
+        u, k = divmod(r, arch.rank)
+        other = u * arch.rank + int((k + 1 + rng.integers(arch.rank - 1)) % arch.rank)
+        b[r] = (W[other] - W[r]) @ h + b[other]
+    b[r] += rng.normal(scale=1e-3 * (1 + abs(b[r])))   # off the point: it must not sit on a boundary
+
+
+def _move_jitter(arch, params, p, l, r, rng, anchors, scale):
+    """A Gaussian perturbation of one unit's weights and bias, relative to their size."""
+    W, b = p[l]
+    mag = np.abs(W[r]).max() + 1e-9
+    W[r] += rng.normal(scale=scale * mag, size=W.shape[1])
+    b[r] += rng.normal(scale=scale * (mag + abs(b[r])))
+
+
+def _move_shake(arch, params, p, l, r, rng, anchors, scale):
+    """A small perturbation of a whole layer (a tenth of a jitter)."""
+    W, b = p[l]
+    mag = np.abs(W).max() + 1e-9
+    W += rng.normal(scale=0.1 * scale * mag, size=W.shape)
+    b += rng.normal(scale=0.1 * scale * (mag + np.abs(b)), size=b.shape)
+
+
+#: the hill-climb's moves, in order: a uniform draw ``u`` picks the first move whose
+#: ``u < below`` and whose condition holds. Relu networks on the line get their exact moves
+#: 35% of the time; otherwise re-anchoring (about 30%) and jitter (30%) dominate. The
+#: probabilities were tuned on the records run (bench/bench_search.md).
+MOVES = (
+    ("line-cascade", 0.10, lambda arch, l, anchors: _line_relu(arch) and l + 1 < arch.L, _move_line_cascade),
+    ("line-best-unit", 0.20, lambda arch, l, anchors: _line_relu(arch), _move_line_best_unit),
+    ("line-best-offset", 0.35, lambda arch, l, anchors: _line_relu(arch), _move_line_best_offset),
+    ("turn", 0.10, lambda arch, l, anchors: arch.activation == "relu", _move_turn),
+    ("clone", 0.25, lambda arch, l, anchors: arch.widths[l] > 1 and len(anchors) > 0, _move_clone),
+    ("re-anchor", 0.55, lambda arch, l, anchors: len(anchors) > 0, _move_reanchor),
+    ("jitter", 0.85, lambda arch, l, anchors: True, _move_jitter),
+    ("shake", 1.00, lambda arch, l, anchors: True, _move_shake),
+)
+
+
 def _mutate(arch, params, rng, anchors):
-    """One local move (see the module docstring): re-anchor, jitter or shake."""
+    """One local move of :data:`MOVES` on one unit of a random layer (a copy of ``params``)."""
     p = _copy(params)
     l = int(rng.integers(arch.L))
-    W, b = p[l]
-    r = int(rng.integers(W.shape[0]))
-    move = rng.random()
-    scale = float(rng.choice([0.3, 0.1, 0.03, 0.01]))
-    if arch.n0 == 1 and arch.activation == "relu" and move < 0.35:
-        if move < 0.1 and l + 1 < arch.L:
-            # move one unit, then let every later unit answer with its best direction and offset
-            W[r] += rng.normal(scale=scale * (np.abs(W[r]).max() + 1e-9), size=W.shape[1])
-            b[r] = _best_offset_line(arch, p, l, r, rng)[0]
-            for m in range(l + 1, arch.L):
-                for u in rng.permutation(arch.widths[m]):
-                    p[m][0][u], p[m][1][u] = _best_unit_line(arch, p, m, u, rng, tries=6)
-        elif move < 0.2:
-            W[r], b[r] = _best_unit_line(arch, params, l, r, rng)
-        else:
-            b[r] = _best_offset_line(arch, params, l, r, rng)[0]
-    elif move < 0.1 and arch.activation == "relu":  # turn the unit round: same hyperplane, other side on
-        W[r], b[r] = -W[r], -b[r]
-    elif move < 0.25 and arch.widths[l] > 1 and len(anchors):
-        # clone another unit's direction with an offset through a point: a layer reuses a
-        # direction that already cuts many regions of the layers below
-        k = arch.rank
-        u, v = divmod(r, k)[0], int(rng.integers(arch.widths[l] - 1))
-        v += v >= u
-        H = _layer_inputs(arch, params, anchors[rng.integers(len(anchors), size=2)])[l]
-        rows = slice(u * k, u * k + k)
-        W[rows] = W[v * k:v * k + k] * (1 + rng.normal(scale=scale, size=(k, W.shape[1])))
-        if arch.activation == "relu":  # through the point
-            b[r] = -W[r] @ H[0]
-        else:  # the other unit translated by the difference of two points
-            b[rows] = b[v * k:v * k + k] - W[rows] @ (H[0] - H[1])
-    elif move < 0.55 and len(anchors):
-        h = _layer_inputs(arch, params, anchors[rng.integers(len(anchors), size=1)])[l][0]
-        if arch.activation == "relu":
-            b[r] = -W[r] @ h
-        else:  # a tie of this piece with another piece of its unit at the point
-            u, k = divmod(r, arch.rank)
-            other = u * arch.rank + int((k + 1 + rng.integers(arch.rank - 1)) % arch.rank)
-            b[r] = (W[other] - W[r]) @ h + b[other]
-        b[r] += rng.normal(scale=1e-3 * (1 + abs(b[r])))
-    elif move < 0.85:
-        mag = np.abs(W[r]).max() + 1e-9
-        W[r] += rng.normal(scale=scale * mag, size=W.shape[1])
-        b[r] += rng.normal(scale=scale * (mag + abs(b[r])))
-    else:
-        mag = np.abs(W).max() + 1e-9
-        W += rng.normal(scale=0.1 * scale * mag, size=W.shape)
-        b += rng.normal(scale=0.1 * scale * (mag + np.abs(b)), size=b.shape)
+    r = int(rng.integers(p[l][0].shape[0]))
+    u = rng.random()
+    scale = float(rng.choice(JITTER_SCALES))
+    for _, below, applies, move in MOVES:
+        if u < below and applies(arch, l, anchors):
+            move(arch, params, p, l, r, rng, anchors, scale)
+            break
     return p
 
 
@@ -450,88 +498,103 @@ def search_max_regions(arch, time_limit=60.0, seed=0, max_evals=None, use_constr
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise RegionmathError(f"seed must be a non-negative integer, got {seed!r}")
     upper = bounds.tightest_upper(arch)
-    target = None if upper is None else upper[1]
-    start = time.time()
-    deadline = None if time_limit is None else start + float(time_limit)
+    climb = _Climb(arch, None if upper is None else upper[1], time_limit, max_evals, progress)
     rng = np.random.default_rng(int(seed))
-    patience = patience or (40 + 10 * arch.N)
-    objective = _Objective(arch, deadline)
-    best = {"count": -1, "params": None, "origin": "", "anchors": None}
-    state = {"restarts": 0, "last_report": 0.0, "current": 0}
-    history = []
-
-    def report(force=False):
-        if progress is None:
-            return
-        now = time.time()
-        if force or now - state["last_report"] >= 1.0:
-            state["last_report"] = now
-            progress({"evaluations": objective.evaluations, "best": best["count"], "current": state["current"],
-                      "restarts": state["restarts"], "seconds": now - start, "upper": target})
-
-    def done():
-        return (max_evals is not None and objective.evaluations >= max_evals) or \
-            (target is not None and best["count"] >= target)
-
-    def consider(count, params, anchors, origin):
-        if count > best["count"]:
-            best.update(count=count, params=params, origin=origin, anchors=anchors)
-            history.append((objective.evaluations, round(time.time() - start, 3), count))
-            report(force=True)
-
+    patience = patience or (40 + 10 * arch.N)   # a run gets more tries the more units it can move
+    objective = climb.objective
     starts = []
     complete = True
     try:
         # every construction is counted first; the climbs start from the best of them
         for cid, params in (_construction_seeds(arch) if use_constructions else []):
-            if done():
+            if climb.done():
                 break
             c, a = objective(params)
-            consider(c, params, a, f"construction:{cid}")
+            climb.consider(c, params, a, f"construction:{cid}")
             starts.append((c, cid, params))
         starts.sort(key=lambda t: -t[0])
-        while not done():
+        while not climb.done():
             # a starting point: the next construction, a random network, or a kick of the best
             if starts:
                 _, cid, params = starts.pop(0)
                 origin = f"construction:{cid}"
-            elif best["params"] is not None and rng.random() < kick:
-                params, origin = _kick(arch, best["params"], rng, best["anchors"]), best["origin"]
+            elif climb.best_params is not None and rng.random() < kick:
+                params, origin = _kick(arch, climb.best_params, rng, climb.best_anchors), climb.best_origin
             else:
                 params, origin = _random_params(arch, rng, _sample_points(arch, rng)), "random"
-            state["restarts"] += 1
+            climb.restarts += 1
             cur, anchors = objective(params)
-            consider(cur, params, anchors, origin)
+            climb.consider(cur, params, anchors, origin)
             run_best, stale = cur, 0
-            while stale < patience and not done():
+            while stale < patience and not climb.done():
                 cand = _mutate(arch, params, rng, anchors)
                 c, a = objective(cand)
-                state["current"] = c
+                climb.current = c
                 if c > run_best:
                     run_best, stale = c, 0
                 else:
                     stale += 1
                 if c >= cur or rng.random() < math.exp((c - cur) / (temperature * max(cur, 1))):
                     params, cur, anchors = cand, c, a
-                    if max(np.abs(W).max() for W, _ in params) > 1e3:  # keep the scales sane
+                    if max(np.abs(W).max() for W, _ in params) > RESCALE_ABOVE:
                         params = _normalise(arch, params)
-                    consider(c, cand, a, origin)
-                report()
+                    climb.consider(c, cand, a, origin)
+                climb.report()
     except (_OutOfTime, KeyboardInterrupt):
         complete = False
-    if best["params"] is None:
+    if climb.best_params is None:
         raise RegionmathError(f"the time limit ({time_limit} s) ended the search before one network was counted; "
                               "give more time")
-    if not done():
+    if not climb.done():
         complete = False
-    seconds = time.time() - start
-    network, count, certified, bits = exact_network(arch, best["params"], best["count"])
-    settled = bool(certified and target is not None and count >= target)
+    seconds = time.time() - climb.start
+    network, count, certified, bits = exact_network(arch, climb.best_params, climb.best_count)
+    settled = bool(certified and climb.target is not None and count >= climb.target)
     return SearchResult(architecture=arch, network=network, count=count, certified=certified,
                         complete=complete or settled, settled=settled,
-                        upper=None if upper is None else (upper[0].id, upper[1]), float_count=best["count"],
-                        evaluations=objective.evaluations, restarts=state["restarts"], seconds=seconds,
-                        seed=int(seed), origin=best["origin"], bits=bits, history=history)
+                        upper=None if upper is None else (upper[0].id, upper[1]), float_count=climb.best_count,
+                        evaluations=objective.evaluations, restarts=climb.restarts, seconds=seconds,
+                        seed=int(seed), origin=climb.best_origin, bits=bits, history=climb.history)
+
+
+#: weights larger than this are scaled back (:func:`_normalise`, which changes no region):
+#: repeated jitters drift the scales apart, and the LPs lose precision on badly scaled rows
+RESCALE_ABOVE = 1e3
+
+
+class _Climb:
+    """The state of one search: the best network so far, the budget, the progress reports."""
+
+    def __init__(self, arch, target, time_limit, max_evals, progress):
+        self.start = time.time()
+        self.target, self.max_evals, self.progress = target, max_evals, progress
+        self.objective = _Objective(arch, None if time_limit is None else self.start + float(time_limit))
+        self.best_count, self.best_params, self.best_origin, self.best_anchors = -1, None, "", None
+        self.restarts, self.current, self.last_report = 0, 0, 0.0
+        self.history = []            # (evaluation, seconds, best) at each improvement
+
+    def done(self) -> bool:
+        """The budget is spent or the upper bound is reached."""
+        return (self.max_evals is not None and self.objective.evaluations >= self.max_evals) or \
+            (self.target is not None and self.best_count >= self.target)
+
+    def consider(self, count, params, anchors, origin):
+        """Keep ``params`` when it beats the best count."""
+        if count > self.best_count:
+            self.best_count, self.best_params, self.best_origin, self.best_anchors = count, params, origin, anchors
+            self.history.append((self.objective.evaluations, round(time.time() - self.start, 3), count))
+            self.report(force=True)
+
+    def report(self, force=False):
+        """Call ``progress`` after an improvement and at most once a second otherwise."""
+        if self.progress is None:
+            return
+        now = time.time()
+        if force or now - self.last_report >= 1.0:
+            self.last_report = now
+            self.progress({"evaluations": self.objective.evaluations, "best": self.best_count,
+                           "current": self.current, "restarts": self.restarts, "seconds": now - self.start,
+                           "upper": self.target})
 
 
 # -- rounding to rationals -------------------------------------------------------------------------
@@ -578,7 +641,7 @@ def exact_network(arch, params, float_count=None):
         bq = [[round_to_bits(float(v), bits) for v in b] for _, b in p]
         net = Network.from_exact(Wq, bq, arch.activation, arch.rank)
         try:
-            res = count_in_rn0(net, method=_table_method(arch), certify=False)
+            res = count_in_rn0(net, method=rn0_method(arch), certify=False)
         except RuntimeError:  # the LP solver gave up on this rounding: try the next one
             continue
         if not res.complete:
@@ -590,214 +653,3 @@ def exact_network(arch, params, float_count=None):
         if certify_rn0(net, res.regions) and len(res.regions) == count:
             return net, count, True, -neg_bits
     raise RegionmathError("no rounding of the network could be counted and certified")
-
-
-# -- records ---------------------------------------------------------------------------------------
-def record_name(arch) -> str:
-    """The file stem of an architecture's record, e.g. ``relu_n0-2_3-3`` or ``maxout3_n0-1_1-1``."""
-    act = "relu" if arch.activation == "relu" else f"maxout{arch.rank}"
-    return f"{act}_n0-{arch.n0}_{'-'.join(map(str, arch.widths))}"
-
-
-def scope_architectures():
-    """Every architecture the records table covers, small first: relu with n0 <= 3, L <= 3,
-    widths <= 6; maxout with n0 <= 2, L <= 2, widths <= 2, rank 2 or 3."""
-    import itertools
-    archs = []
-    for n0 in RELU_SCOPE["n0"]:
-        for L in RELU_SCOPE["L"]:
-            for ws in itertools.product(range(1, RELU_SCOPE["width"] + 1), repeat=L):
-                archs.append(Architecture(n0, ws))
-    for k in MAXOUT_SCOPE["rank"]:
-        for n0 in MAXOUT_SCOPE["n0"]:
-            for L in MAXOUT_SCOPE["L"]:
-                for ws in itertools.product(range(1, MAXOUT_SCOPE["width"] + 1), repeat=L):
-                    archs.append(Architecture(n0, ws, "maxout", k))
-    return archs
-
-
-def _search_order(arch):
-    return (arch.activation != "relu", arch.N * arch.rank, arch.n0, arch.L, arch.widths)
-
-
-def read_index(folder=None) -> dict:
-    """``records/index.json``: record name -> how the stored network was found."""
-    path = Path(folder or RECORDS_DIR) / "index.json"
-    if not path.is_file():
-        return {}
-    return json.loads(path.read_text())
-
-
-def build_records(archs=None, folder=None, budget=None, per_arch=None, seed=0, progress=None, small_first=True):
-    """Search each architecture (small first) and store the best network in ``folder``.
-
-    Offline work, not part of any test. ``per_arch(arch)`` gives the search's seconds
-    (default ``min(120, 4 + 3 N)``); ``budget`` caps the total seconds; an existing record
-    is replaced only by a larger certified count (``small_first=False`` keeps the given
-    order). Writes ``<name>.npz`` and updates
-    ``index.json`` after every architecture, so an interrupted run keeps what it found.
-    """
-    from .network import Network
-    folder = Path(folder or RECORDS_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
-    archs = list(archs or scope_architectures())
-    if small_first:
-        archs.sort(key=_search_order)
-    per_arch = per_arch or (lambda a: min(120.0, 4.0 + 3.0 * a.N * a.rank))
-    index = read_index(folder)
-    start = time.time()
-    for arch in archs:
-        if budget is not None and time.time() - start >= budget:
-            break
-        name = record_name(arch)
-        old = index.get(name)
-        if old is not None and old.get("settled"):
-            continue
-        limit = per_arch(arch)
-        if budget is not None:
-            limit = min(limit, budget - (time.time() - start))
-        if limit <= 1:
-            break
-        try:
-            result = search_max_regions(arch, time_limit=limit, seed=seed)
-        except Exception as e:  # noqa: BLE001 - an offline batch: report and go on
-            print(f"{arch}: search failed: {type(e).__name__}: {e}", flush=True)
-            continue
-        if old is not None and int(old["count"]) >= result.count:
-            continue
-        path = folder / f"{name}.npz"
-        result.network.save(folder / f"{name}.part.npz")
-        check = count_in_rn0(Network.load(folder / f"{name}.part.npz"), method=_table_method(arch))  # as the table will
-        if not (check.complete and check.certified and check.count == result.count):
-            (folder / f"{name}.part.npz").unlink()
-            print(f"{arch}: {result.count} regions found, but the stored file recounts to {check.count} "
-                  f"(certified: {check.certified}); not stored", flush=True)
-            continue
-        (folder / f"{name}.part.npz").replace(path)
-        entry = result.as_dict()
-        entry["file"] = f"{name}.npz"
-        index[name] = entry
-        (folder / "index.json.part").write_text(json.dumps(dict(sorted(index.items())), indent=1) + "\n")
-        (folder / "index.json.part").replace(folder / "index.json")
-        if progress is None:
-            print(f"{arch}: {result.count} (upper {result.upper[1] if result.upper else '-'}"
-                  f"{', settled' if result.settled else ''}) in {result.seconds:.1f} s, "
-                  f"{result.evaluations} evals, from {result.origin}", flush=True)
-        else:
-            progress(f"{arch}: {result.count} (upper {result.upper[1] if result.upper else '-'}"
-                     f"{', settled' if result.settled else ''}) in {result.seconds:.1f} s, "
-                     f"{result.evaluations} evals, from {result.origin}")
-    return index
-
-
-# -- the records table -----------------------------------------------------------------------------
-RECORDS_COLUMNS = ["architecture", "tightest upper", "by", "best published lower", "by",
-                   "construction count", "best found", "gap", "status"]
-
-
-def _construction_count(bound_id, arch):
-    """The certified count in R^n0 of the construction realising ``bound_id``, or None."""
-    from .constructions import REGISTRY, build
-    if bound_id not in REGISTRY:
-        return None
-    try:
-        c = build(bound_id, arch)
-    except RegionmathError:
-        return None
-    res = count_in_rn0(c.network, method=_table_method(arch))
-    return res.count if res.complete and res.certified else None
-
-
-def _table_method(arch):
-    return "line" if arch.n0 == 1 and arch.activation == "relu" else "enumerate"
-
-
-def record_row(arch, folder=None, index=None):
-    """One row of the records table for ``arch`` (recounts the stored network, never searches)."""
-    from . import bounds
-    from .network import Network
-    folder = Path(folder or RECORDS_DIR)
-    index = read_index(folder) if index is None else index
-    up = bounds.tightest_upper(arch)
-    low = bounds.best_lower(arch)
-    up_v, up_id = (up[1], up[0].id) if up else (None, "")
-    low_v, low_id = (low[1], low[0].id) if low else (None, "")
-    name = record_name(arch)
-    path = folder / f"{name}.npz"
-    if name not in index or not path.is_file():
-        return [str(arch), up_v, up_id, low_v, low_id, None, None, None, "not searched"]
-    con = _construction_count(low_id, arch) if low else None
-    net = Network.load(path)
-    if net.architecture != arch:
-        raise RegionmathError(f"{path} holds a {net.architecture} network, not {arch}")
-    res = count_in_rn0(net, method=_table_method(arch))
-    if not (res.complete and res.certified):
-        raise RegionmathError(f"the stored record {path} did not recount and certify ({res.count} regions)")
-    found = res.count
-    gap = None if up_v is None else up_v - found
-    if up_v is not None and found > up_v:
-        status = "EXCEEDS upper bound"
-    elif up_v is not None and found == up_v:
-        status = "settled"
-    elif low_v is not None and found > low_v:
-        status = "beats published lower bound"
-    elif low_v is not None and found == low_v:
-        status = "meets published lower bound"
-    elif low_v is not None:
-        status = "below published lower bound"
-    else:
-        status = "no published lower bound"
-    if status == "settled" and low_v is not None and found > low_v and low[0].kind != "exact":
-        status = "settled; beats published lower bound"
-    if con is not None and found > con:
-        status += "; beats its construction"
-    return [str(arch), up_v, up_id, low_v, low_id, con, found, gap, status]
-
-
-def _row_task(args):
-    return record_row(*args)
-
-
-def records_table(archs=None, folder=None, jobs=None):
-    """The records table: for each architecture in scope, the bounds, the published
-    construction's certified count, and the certified count of the stored best network
-    (recounted, not searched again).
-
-    The recounts run on ``jobs`` local processes (default: every core); rows come back in
-    the order of ``archs`` (default :func:`scope_architectures`), so the table is
-    deterministic.
-
-    Returns a :class:`regionmath.tables.Table` (``.rows`` in the order of
-    :data:`RECORDS_COLUMNS`).
-    """
-    import os
-    from .tables import Table
-    index = read_index(folder)
-    archs = list(archs or scope_architectures())
-    tasks = [(a, folder, index) for a in archs]
-    jobs = jobs or os.cpu_count() or 1
-    searched = sum(record_name(a) in index for a in archs)
-    if jobs > 1 and searched > 8:
-        from concurrent.futures import ProcessPoolExecutor
-        with ProcessPoolExecutor(jobs) as pool:
-            rows = list(pool.map(_row_task, tasks, chunksize=4))
-    else:
-        rows = [record_row(*t) for t in tasks]
-    notes = ["regions are activation regions of all of R^n0, counted by exact enumeration; every count is "
-             "certified (one exactly checked witness per region, distinct patterns)",
-             "relu rows with n0 = 1 are counted by their breakpoints on the line (method 'line', which agrees "
-             "with the enumerator), with the same exact certificate",
-             "construction count: the network of the best published lower bound's construction, counted in R^n0 "
-             "(it can exceed the bound: the construction is designed for a box)",
-             "best found: the stored network in records/ (search: regionmath.search.build_records), recounted",
-             "settled: the count meets the tightest upper bound, so it is the maximum; beats published lower "
-             "bound: the count exceeds the bound's value; beats its construction: it exceeds the construction's "
-             "count in R^n0 too",
-             "not searched: no stored network (the search budget went to smaller architectures first)"]
-    return Table("records", "Best-known region counts of small architectures", list(RECORDS_COLUMNS), rows,
-                 caption="Searched networks against the published bounds", notes=notes)
-
-
-if __name__ == "__main__":  # pragma: no cover - the offline records run
-    import sys
-    build_records(budget=float(sys.argv[1]) if len(sys.argv) > 1 else None)
