@@ -3,7 +3,8 @@ says that it is incomplete and why. Never a wrong count marked complete.
 
 Ground truth: one input, rational breakpoints (``counting.line.count_line``); otherwise
 :func:`regionmath.counting.exact_lp.count_exact`, the exact rational simplex on every pattern
-prefix (no float anywhere). The default run tries 100 networks, ``--heavy`` 1000.
+prefix (no float anywhere), in the box and in all of R^n0. The default run tries 100
+networks, ``--heavy`` 1000.
 """
 
 import os
@@ -15,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 sys.path.insert(0, os.path.dirname(__file__))
 from adversarial import adversarial_nets  # noqa: E402
 
-from regionmath.counting import INCOMPLETE_REASONS, count_regions  # noqa: E402
+from regionmath.counting import INCOMPLETE_REASONS, RN0, count_regions  # noqa: E402
 from regionmath.counting.exact_lp import count_exact  # noqa: E402
 from regionmath.counting.line import count_line  # noqa: E402
 
@@ -23,11 +24,22 @@ METHODS = (("enumerate", {"jobs": 1}), ("brute", {}), ("milp", {}))
 TALLY = {"networks": 0, "wrong_complete": 0, "incomplete": 0}
 
 
-def _truth(net):
+def _truth(net, unbounded=False):
     if net.n0 == 1:
-        return count_line(net).count
-    r = count_exact(net, time_limit=60)
+        return count_line(net, unbounded=unbounded).count
+    r = count_exact(net, bounded=not unbounded, time_limit=60)
     return r.count if r.complete else None
+
+
+def _judge(result, expected, method, net):
+    if result.complete:
+        if result.count != expected or result.certified is not True:
+            TALLY["wrong_complete"] += 1
+        assert result.count == expected, (method, result.count, expected, net.weights, net.biases, net.box)
+        assert result.certified is True, method
+    else:
+        TALLY["incomplete"] += 1
+        assert result.incomplete_reason in INCOMPLETE_REASONS, (method, result.incomplete_reason)
 
 
 def _property(net):
@@ -36,15 +48,11 @@ def _property(net):
         return
     TALLY["networks"] += 1
     for method, opts in METHODS:
-        result = count_regions(net, method=method, time_limit=60, **opts)
-        if result.complete:
-            if result.count != expected or result.certified is not True:
-                TALLY["wrong_complete"] += 1
-            assert result.count == expected, (method, result.count, expected, net.weights, net.biases, net.box)
-            assert result.certified is True, method
-        else:
-            TALLY["incomplete"] += 1
-            assert result.incomplete_reason in INCOMPLETE_REASONS, (method, result.incomplete_reason)
+        _judge(count_regions(net, method=method, time_limit=60, **opts), expected, method, net)
+    # all of R^n0 (the enumerator's other domain; its certificates must cancel exactly there)
+    expected = _truth(net, unbounded=True)
+    if expected is not None:
+        _judge(count_regions(net, method="enumerate", domain=RN0, time_limit=60, jobs=1), expected, "R^n0", net)
 
 
 def _run(n):
