@@ -239,6 +239,8 @@ class Enumerator:
         self._rmag = np.zeros(self.n_rows)
         self._cmag = np.zeros(self.n_rows)
         self._rK = np.zeros(self.n_rows)
+        self._rnorm = np.zeros(self.n_rows)    # the LP row's norm (0: not a float row)
+        self._rbound = np.zeros(self.n_rows)   # rmag + cmag: the row's value magnitude on the box
         self._ray = None     # the dual ray of the last infeasible LP
 
     def _set_rows(self, rows, on):
@@ -349,6 +351,8 @@ class Enumerator:
         rows = slice(base, base + len(g))
         self._Gu[rows], self._gu[rows] = G, g
         self._rmag[rows], self._cmag[rows], self._rK[rows] = rmag, mg, K
+        self._rnorm[rows] = np.where(maybe_zero, 0.0, norms)
+        self._rbound[rows] = rmag + mg
         # load the cutting rows: row ci holds Gh[ci] . x; on: >= -gh + m (plus) or <= -gh - m (minus)
         base = self.row_base[l]
         h = self.h
@@ -492,19 +496,23 @@ class Enumerator:
         return [x - y for x, y in zip(a1, a2)], c1 - c2
 
     def _signed_rows(self, extra):
-        rows = [(int(r), float(self._sign[r])) for r in np.nonzero(self._sign)[0]]
-        on = {r for r, _ in rows}
-        return rows + [(r, s) for r, s in extra if r not in on]
+        """The rows switched on (index and sign arrays) plus ``extra`` signed rows."""
+        idx = np.flatnonzero(self._sign)
+        sg = self._sign[idx]
+        if extra:
+            more = [(r, s) for r, s in extra if not self._sign[r]]
+            if more:
+                idx = np.concatenate([idx, np.array([r for r, _ in more], dtype=idx.dtype)])
+                sg = np.concatenate([sg, np.array([s for _, s in more])])
+        return idx, sg
 
     def _multipliers(self, rows, ray):
         """Farkas multipliers of the signed rows from a HiGHS dual ray (the ray's sign
         convention: + on rows at their lower bound), for the unnormalised rows."""
-        idx = np.array([r for r, _ in rows], dtype=np.intp)
-        sg = np.array([s for _, s in rows])
+        idx, sg = rows
+        norms = self._rnorm[idx]
         mu = np.maximum(ray[idx] * sg, 0.0)
-        norms = np.linalg.norm(self._Gu[idx], axis=1)
-        ok = norms > 0
-        mu = np.where(ok, mu / np.where(ok, norms, 1.0), 0.0)
+        mu = np.divide(mu, norms, out=np.zeros_like(mu), where=norms > 0)
         return idx, sg, mu
 
     def _filter_proves(self, rows, ray):
@@ -514,14 +522,14 @@ class Enumerator:
         if self.unbounded:
             return False      # the certificate needs sum y a = 0 exactly: floats cannot prove it
         idx, sg, mu = self._multipliers(rows, ray)
-        if not mu.any():
-            return False
         w = mu * sg
         d = w @ self._Gu[idx]
         U = w @ self._gu[idx] + np.abs(d).sum()
-        M = mu @ (self._rmag[idx] + self._cmag[idx])
-        K = int(self._rK[idx].max()) + len(idx) + self.n0 + 4
-        return bool(M > tol.FILTER_TINY and np.isfinite(U) and U + tol.FILTER_SAFETY * tol.rounding_gamma(K) * M < 0)
+        M = mu @ self._rbound[idx]
+        if not (M > tol.FILTER_TINY and U < 0):
+            return False
+        K = self._rK[idx].max() + len(idx) + self.n0 + 4
+        return bool(U + tol.FILTER_SAFETY * tol.rounding_gamma(K) * M < 0)
 
     def _exact_proves(self, rows, ray):
         """The same certificate checked in exact rational arithmetic against the exact rows."""
@@ -579,10 +587,10 @@ class Enumerator:
         self._ray = None
         if ray is not None:
             rows = self._signed_rows(extra)
-            if rows and self._filter_proves(rows, ray):
+            if len(rows[0]) and self._filter_proves(rows, ray):
                 self.stats["filter"] += 1
                 return
-            if rows and self._exact_proves(rows, ray):
+            if len(rows[0]) and self._exact_proves(rows, ray):
                 self.stats["exact_farkas"] += 1
                 return
         self.stats["exact_lp"] += 1

@@ -84,10 +84,7 @@ from .lp import MARGIN_TOL, witness_lp
 from .solvers import captured_c_stdout
 from .propagation import SAFETY, interval_bounds, lp_bounds
 
-#: SCIP's feasibility tolerance for the count (SCIP's default, 1e-6, loses thin regions)
-FEASTOL = 1e-8
-#: strictness margin on normalised pre-activations: ten times the feasibility tolerance
-EPS = 1e-7
+from .tolerances import MILP_EPS as EPS, MILP_FEASTOL as FEASTOL, MILP_MIN_RATIO  # the one home of tolerances
 #: what to retry with when SCIP reports numerical trouble (the last is SCIP's default)
 _LOOSER = [(1e-6, 1e-7), (1e-5, 1e-6)]
 
@@ -196,6 +193,7 @@ class _Formulation:
                 Wu, bu = W * half[None, :], W @ center + b
             else:
                 Wu, bu = W / prev_scale[None, :], b
+            _check_holdable(Wu[:, [not isinstance(t, float) for t in prev_terms]], l)
             # widen the bounds against rounding, then normalise each unit to [-1, 1]
             widen = SAFETY * np.maximum(np.abs(zlo), np.abs(zhi))
             zlo, zhi = zlo - widen, zhi + widen
@@ -278,6 +276,21 @@ class _Formulation:
                 chosen = [s for s, name in states if values.get(name, 0) == 1]
                 out.append(chosen[0] if len(chosen) == 1 else -1)
         return tuple(out)
+
+
+def _check_holdable(Wu, l):
+    """Refuse a layer whose normalised rows SCIP cannot hold: a nonzero coefficient below
+    :data:`~regionmath.counting.tolerances.MILP_MIN_RATIO` of its row's largest falls under
+    SCIP's epsilon and would be dropped, silently changing the regions."""
+    A = np.abs(Wu)
+    if not A.size:
+        return
+    top = A.max(axis=1, keepdims=True)
+    tiny = (A > 0) & (A < MILP_MIN_RATIO * top)
+    if tiny.any() or not np.isfinite(A).all():
+        raise RegionmathError(f"method milp cannot hold layer {l + 1} of this network: its weights span more than "
+                              f"{1 / MILP_MIN_RATIO:.0e} within a unit after normalisation, below SCIP's precision; "
+                              "use method enumerate (exact at every scale)")
 
 
 # -- counting -------------------------------------------------------------------------------

@@ -61,6 +61,10 @@ MILP_MIN_RATIO = 1e-9
 #: relative widening of LP-derived bounds (big-M) against float error: the LP solves to 1e-7
 #: relative accuracy at worst (HiGHS default tolerances)
 BOUND_SAFETY = 1e-7
+#: the search's float line objective (counting/line.py): breakpoints of a 1-D network closer
+#: than this (relative to max(1, |x|)) are one; finer than the enumerator's margin, and the
+#: exact certificate (distinct patterns) rejects a spurious split
+LINE_GAP = 1e-9
 #: the exact simplex's default time per decision inside the float counters (seconds): the
 #: fallback is for rare near-degenerate cases; past this the count says "undecided-lp"
 EXACT_SECONDS = 30.0
