@@ -102,3 +102,17 @@ def test_a_float_network_scaled_per_row_keeps_its_count():
     W[1] = W[1] / s[None, :]     # the next layer undoes the scale: same function, same regions
     scaled = Network(W, b, box=net.box)
     assert count_regions(scaled, method="enumerate", jobs=1).count == base == 32
+
+
+def test_two_thin_branches_of_one_node_count_their_common_region_once():
+    """Found by the adversarial test: units 1e7 x + 1 and its exact opposite, then two copies of
+    one unit. On R^1 three regions (x < -1e-7, -1e-7 < x < -0.75e-7, x > -0.75e-7; by hand);
+    the thin middle one lies in two dropped branches of one node and was counted twice."""
+    import numpy as np
+    from regionmath.counting import RN0
+    net = Network([np.array([[1e7], [-1e7]]), np.array([[2., 1.], [2., -2.], [2., -2.]])],
+                  [np.array([1., -1.]), np.array([0, -.5, -.5])], box=(np.array([-5e-8]), np.array([5e-8])))
+    r = count_regions(net, method="enumerate", domain=RN0, jobs=1)
+    assert (r.count, r.complete, r.certified) == (3, True, True)
+    assert count_line(net, unbounded=True).count == 3
+    assert count_regions(net, method="enumerate", jobs=1).count == 1   # the box lies in x > -0.75e-7

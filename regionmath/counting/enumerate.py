@@ -159,6 +159,7 @@ class Enumerator:
         # how each dropped branch was proved empty (filtered float certificate, exact
         # certificate, exact decision) and the regions found by the exact fallback
         self.failure = None  # why a subtree stopped undecided ("undecided-lp")
+        self._exact_seen = set()   # regions the exact fallback found in the current subtree
         self.stats = {"pruned": 0, "filter": 0, "exact_farkas": 0, "exact_lp": 0, "exact_regions": 0,
                       "exact_rows": 0, "undecided": 0}
         self.lp_retries = 0
@@ -615,6 +616,12 @@ class Enumerator:
         def rec(p, d):
             i = next((i for i, v in enumerate(p) if v is None), None)
             if i is None:
+                # two branches dropped at one node (units u and u') overlap where both take
+                # their dropped states: such a region is found by both exact searches, once
+                key = tuple(p)
+                if key in self._exact_seen:
+                    return
+                self._exact_seen.add(key)
                 self.stats["exact_regions"] += 1
                 self.leaf_count += 1
                 if self.collect:
@@ -1013,6 +1020,7 @@ class Enumerator:
         self.cutoff, self.roots = None, []
         root_log, layer, rem, P, mP = root
         complete = True
+        self._exact_seen = set()
         try:
             self.replay(root_log, layer)
             self.explore(layer, rem, P, mP)
@@ -1039,6 +1047,7 @@ class Enumerator:
         self.leaves_p, self.leaves_x, self.leaf_count = [], [], 0
         self.cutoff, self.roots = depth, []
         complete = True
+        self._exact_seen = set()
         try:
             P, mP = self.root_points()
             self.replay((), 0)
