@@ -266,7 +266,7 @@ def build_parser():
     q.add_argument("-o", "--output", required=True)
     q.set_defaults(func=cmd_construct)
 
-    methods = ["auto", "enumerate", "milp", "brute"]
+    from .counting import METHODS as methods
     q = sub.add_parser("count", help="count the regions of a network file")
     q.add_argument("network")
     q.add_argument("--method", default="auto", choices=methods)

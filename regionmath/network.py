@@ -34,43 +34,9 @@ import numpy as np
 
 from .architecture import Architecture
 from .errors import RegionmathError
+from .exact import fraction_array, to_fraction  # noqa: F401  (to_fraction: re-exported)
 
 _INT64 = 2 ** 62
-
-
-def to_fraction(x) -> Fraction:
-    """An exact Fraction from an int, Fraction, sympy Rational, float (exactly) or "p/q" string."""
-    if isinstance(x, Fraction):
-        return x
-    if isinstance(x, bool):
-        raise RegionmathError(f"not a number: {x!r}")
-    if isinstance(x, numbers.Integral):
-        return Fraction(int(x))
-    if isinstance(x, (float, np.floating)):
-        if not np.isfinite(x):
-            raise RegionmathError(f"weights must be finite numbers, got {x!r}")
-        return Fraction(float(x))
-    if isinstance(x, str):
-        try:
-            return Fraction(x.strip())
-        except (ValueError, ZeroDivisionError):
-            raise RegionmathError(f"not a rational number: {x!r} (use an integer, 'p/q' or a decimal)") from None
-    try:  # sympy Rational and friends
-        import sympy as sp
-        if isinstance(x, sp.Basic) and x.is_Rational:
-            return Fraction(int(x.p), int(x.q))
-    except ImportError:  # pragma: no cover
-        pass
-    raise RegionmathError(f"not a rational number: {x!r}")
-
-
-def fraction_array(a) -> np.ndarray:
-    """An object array of Fractions with the shape of ``a``."""
-    arr = np.array(a, dtype=object)
-    out = np.empty(arr.shape, dtype=object)
-    for idx in np.ndindex(arr.shape):
-        out[idx] = to_fraction(arr[idx])
-    return out
 
 
 def _float_array(a) -> np.ndarray:

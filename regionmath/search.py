@@ -74,7 +74,9 @@ from typing import Optional
 import numpy as np
 
 from .architecture import Architecture
+from .counting.line import LINE_GAP, count_line_float, line_breakpoints, line_points  # noqa: F401
 from .errors import RegionmathError
+from .exact import round_to_bits
 
 #: the repository's records folder (next to the package)
 RECORDS_DIR = Path(__file__).resolve().parent.parent / "records"
@@ -89,19 +91,21 @@ MAXOUT_SCOPE = {"n0": (1, 2), "L": (1, 2), "width": 2, "rank": (2, 3)}
 def count_in_rn0(network, method="enumerate", time_limit=None, progress=None, certify=True, collect=True):
     """Count the activation regions of ``network`` in all of ``R^n0`` (its box is ignored).
 
+    :func:`regionmath.counting.count_regions` with ``domain="R^n0"``.
+
     Parameters
     ----------
     network : Network
     method : {"enumerate", "line"}
-        The enumerator counts in ``R^n0``; "line" (relu, ``n0 = 1`` only) finds the
-        breakpoints on the line directly (:func:`_line_breakpoints`, 35-120x faster), with
-        the same exact certificate. The MILP of Serra et al. (2018, Sec. 4) needs a bound
-        ``M`` on every pre-activation, which exists only on a bounded domain, and brute force
-        shares its LPs with a box: any other method raises RegionmathError.
+        The enumerator counts in ``R^n0``; "line" (``n0 = 1`` only) finds the exact
+        breakpoints on the line (:func:`regionmath.counting.line.count_line`), with the same
+        exact certificate. The MILP of Serra et al. (2018, Sec. 4) needs a bound ``M`` on
+        every pre-activation, which exists only on a bounded domain, and brute force shares
+        its LPs with a box: any other method raises RegionmathError.
     time_limit : float or None
         Seconds; when reached the result has ``complete=False`` (a lower bound).
     progress : callable or None
-        Passed to the enumerator.
+        Passed to the counter.
     certify : bool
         Check every witness in exact arithmetic and that the patterns are distinct; then
         ``certified`` is True and ``count`` is a proved lower bound on the regions.
@@ -118,45 +122,24 @@ def count_in_rn0(network, method="enumerate", time_limit=None, progress=None, ce
     .. [1] T. Serra, C. Tjandraatmadja, S. Ramalingam, ICML 2018, Sec. 4 (the MILP and its
        bounded domain).
     """
+    from .counting import RN0, count_regions
     if method == "line":
-        return _count_line_certified(network, certify)
+        if network.n0 != 1:
+            raise RegionmathError(f"method 'line' counts networks on R^1 only, got a {network.architecture} network")
+        return count_regions(network, domain=RN0, method="line", time_limit=time_limit, progress=progress,
+                             certify=certify)
     if method != "enumerate":
         raise RegionmathError(f"counting in all of R^n0 needs method 'enumerate' or 'line' (got {method!r}): the "
                               "MILP's big-M constants and the brute-force LPs need a bounded box")
-    from .counting import count_regions
-    result = count_regions(network, method="enumerate", time_limit=time_limit, progress=progress,
-                           certify=False, jobs=1, unbounded=True, collect=collect or certify)
-    if certify:
-        result.certified = certify_rn0(network, result.regions) and len(result.regions) == result.count
-    return result
-
-
-def _count_line_certified(network, certify=True):
-    """``count_in_rn0(method="line")``: one region per interval between the breakpoints,
-    its witness the interval's midpoint, certified exactly like the enumerator's."""
-    from .counting import CountResult, Region
-    if network.n0 != 1 or network.activation != "relu":
-        raise RegionmathError(f"method 'line' counts relu networks on R^1 only, got a {network.architecture} network")
-    start = time.perf_counter()
-    params = list(zip(network.weights, network.biases))
-    count, points = _count_line_relu(params)
-    regions = [Region(network.pattern_key(x), x) for x in points]
-    result = CountResult(count=count, method="line", complete=True, seconds=0.0, regions=regions,
-                         info={"domain": "R^n0"})
-    if certify:
-        result.certified = certify_rn0(network, regions) and len(regions) == count
-    result.seconds = time.perf_counter() - start
-    return result
+    return count_regions(network, domain=RN0, method="enumerate", time_limit=time_limit, progress=progress,
+                         certify=certify, jobs=1, collect=collect or certify)
 
 
 def certify_rn0(network, regions) -> bool:
     """Exact certificate for regions counted in ``R^n0``: every witness passes
     :func:`regionmath.counting.certify.certify_regions` with no box, and no pattern repeats."""
     from .counting.certify import certify_regions
-    if not certify_regions(network, regions, bounded=False):
-        return False
-    patterns = regions.patterns if hasattr(regions, "patterns") else [r.pattern for r in regions]
-    return len({tuple(int(v) for v in p) for p in patterns}) == len(patterns)
+    return certify_regions(network, regions, bounded=False) and regions.distinct()
 
 
 # -- the search ------------------------------------------------------------------------------------
@@ -221,7 +204,7 @@ class _Objective:
         self.arch, self.deadline, self.evaluations, self.failures = arch, deadline, 0, 0
 
     def __call__(self, params):
-        from .counting.enumerate import count_enumerate
+        from .counting.parallel import count_enumerate
         left = None if self.deadline is None else self.deadline - time.time()
         if left is not None and left <= 0:
             raise _OutOfTime()
@@ -240,8 +223,7 @@ class _Objective:
             return -1, np.zeros((0, self.arch.n0))
         if not res.complete:
             raise _OutOfTime()
-        wit = np.asarray(res.regions.witnesses if hasattr(res.regions, "witnesses") else
-                         [r.witness for r in res.regions], dtype=float).reshape(-1, self.arch.n0)
+        wit = np.asarray(res.regions.witnesses, dtype=float).reshape(-1, self.arch.n0)
         if len(wit) and np.abs(wit).max() > WITNESS_CAP:
             self.failures += 1
             return -1, np.zeros((0, self.arch.n0))
@@ -252,55 +234,8 @@ class _OutOfTime(Exception):
     pass
 
 
-#: breakpoints of a 1-D network closer than this (relative to max(1, |x|)) are one; finer
-#: than the enumerator's margin (regions of width 2e-7), so it finds what that finds, and the
-#: exact certificate (distinct patterns) rejects a spurious split
-LINE_GAP = 1e-9
-
-
-def _line_breakpoints(params):
-    """The sorted points of R^1 where some unit of a relu network changes sign.
-
-    On R^1 every pattern's set is an interval (it is cut out by half-lines), so the regions
-    are the intervals between these points. Layer by layer, each unit is affine on each
-    interval of the earlier layers' breakpoints; its zero inside an interval (if any) is a
-    new breakpoint. Float arithmetic: a fast search objective only (records are recounted
-    by the enumerator and certified).
-    """
-    bps = np.empty(0)
-    for l in range(len(params)):
-        reps = _line_points(bps)
-        h, dh = reps[:, None], np.ones((len(reps), 1))
-        for W, b in params[:l + 1]:
-            z, dz = h @ W.T + b, dh @ W.T
-            h, dh = np.maximum(z, 0), dz * (z > 0)
-        s, c = dz, z - dz * reps[:, None]          # z = s x + c on each interval
-        left = np.r_[-np.inf, bps][:, None]
-        right = np.r_[bps, np.inf][:, None]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            x = -c / s
-            tol = LINE_GAP * np.maximum(1.0, np.abs(x))
-            inside = (s != 0) & (x > left + tol) & (x < right - tol)
-        new = np.sort(x[inside])
-        if len(new):
-            allx = np.sort(np.r_[bps, new])
-            keep = np.r_[True, np.diff(allx) > LINE_GAP * np.maximum(1.0, np.abs(allx[1:]))]
-            bps = allx[keep]
-    return bps
-
-
-def _line_points(bps):
-    """One point inside each interval between the breakpoints (the rays included)."""
-    if not len(bps):
-        return np.zeros(1)
-    span = max(1.0, bps[-1] - bps[0])
-    return np.r_[bps[0] - span, (bps[:-1] + bps[1:]) / 2, bps[-1] + span]
-
-
-def _count_line_relu(params):
-    """The float count of a relu network on the line, and one point per region."""
-    bps = _line_breakpoints(params)
-    return len(bps) + 1, _line_points(bps)[:, None]
+# the float line counter of the objective (and its names, kept for records/ and bench/)
+_line_breakpoints, _line_points, _count_line_relu = line_breakpoints, line_points, count_line_float
 
 
 def _best_offset_line(arch, params, l, r, rng):
@@ -620,12 +555,7 @@ def _normalise(arch, params):
     return p
 
 
-def _round_bits(v, bits):
-    """``v`` rounded to ``bits`` significant bits, as an exact Fraction (0 stays 0)."""
-    if v == 0:
-        return Fraction(0)
-    m, e = math.frexp(v)   # v = m 2^e, 1/2 <= |m| < 1
-    return Fraction(round(m * 2 ** bits)) * Fraction(2) ** (e - bits)
+_round_bits = round_to_bits   # the name tests and records/ use
 
 
 #: the significant bits tried when rounding, shortest first
@@ -645,8 +575,8 @@ def exact_network(arch, params, float_count=None):
     p = _normalise(arch, params)
     tried = []
     for bits in ROUNDING_BITS:
-        Wq = [[[_round_bits(float(v), bits) for v in row] for row in W] for W, _ in p]
-        bq = [[_round_bits(float(v), bits) for v in b] for _, b in p]
+        Wq = [[[round_to_bits(float(v), bits) for v in row] for row in W] for W, _ in p]
+        bq = [[round_to_bits(float(v), bits) for v in b] for _, b in p]
         net = Network.from_exact(Wq, bq, arch.activation, arch.rank)
         try:
             res = count_in_rn0(net, method=_table_method(arch), certify=False)

@@ -6,11 +6,9 @@ witness point in exact rational arithmetic. The construction *agrees* when the c
 complete and certified and equals the claim (``construction.exact``) or is at least the claim
 (a construction that beats the bound it realises).
 
-For a network with one input, ``method="line"`` counts exactly without LPs: the breakpoints
-of every unit are exact rational roots, found interval by interval, and each maximal interval
-of constant pattern is one region (a pattern's set is convex, so it is one interval). It is
-the fallback of ``method="auto"`` when the general counters are unavailable, and a second,
-independent method for tests.
+The counting methods are those of :data:`regionmath.counting.COUNTING_METHODS`; for a network
+with one input, ``method="line"`` counts exactly without LPs
+(:func:`regionmath.counting.line.count_line`), a second, independent method for tests.
 
 :func:`verification_rows` runs a list of cases (default :data:`DEFAULT_CASES`, about a minute
 in all) and returns the rows of the verification table.
@@ -30,13 +28,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Optional
 
 from .architecture import Architecture
+from .counting import METHODS  # noqa: F401  (the one method table, re-exported)
 from .errors import RegionmathError
-
-METHODS = ("auto", "enumerate", "milp", "brute", "line")
 
 
 @dataclass
@@ -77,99 +73,9 @@ class VerificationReport:
                 f"({self.method}, {state}, {cert}): {verdict} ({rule}); {self.seconds:.2f} s")
 
 
-# -- the exact count on a line -----------------------------------------------------------------
-def count_line(network, time_limit=None, progress=None):
-    """Exact activation regions of a one-input network on its box, by rational breakpoints.
-
-    Returns a :class:`~regionmath.counting.CountResult` (method ``"line"``) whose regions carry
-    the midpoint of their interval as witness (a Fraction).
-    """
-    from .counting import CountResult, Region
-    if network.n0 != 1:
-        raise RegionmathError(f"method line counts networks with one input; this one has {network.n0}")
-    start = time.perf_counter()
-    if network.is_exact:
-        Ws, bs = network.exact_weights, network.exact_biases
-    else:
-        Ws = [[[Fraction(float(v)) for v in row] for row in W] for W in network.weights]
-        bs = [[Fraction(float(v)) for v in b] for b in network.biases]
-    k = network.rank
-    lo, hi = Fraction(float(network.box[0][0])), Fraction(float(network.box[1][0]))
-    # a piece: (left, right, pattern so far, slope, offset of every current activation)
-    pieces = [(lo, hi, (), [Fraction(1)], [Fraction(0)])]
-    complete = True
-    for W, b in zip(Ws, bs):
-        out = []
-        for left, right, pat, al, be in pieces:
-            if time_limit is not None and time.perf_counter() - start > time_limit:
-                complete = False
-                break
-            pre = [(sum((w * a for w, a in zip(row, al)), Fraction(0)), sum((w * o for w, o in zip(row, be)), Fraction(0)) + bb)
-                   for row, bb in zip(W, b)]
-            cuts = set()
-            if network.activation == "relu":
-                cands = [((a, o), (Fraction(0), Fraction(0))) for a, o in pre]
-            else:
-                cands = [(pre[u + i], pre[u + j]) for u in range(0, len(pre), k) for i in range(k) for j in range(i + 1, k)]
-            for (a1, b1), (a2, b2) in cands:
-                if a1 != a2:
-                    r = (b2 - b1) / (a1 - a2)
-                    if left < r < right:
-                        cuts.add(r)
-            ends = [left] + sorted(cuts) + [right]
-            for x0, x1 in zip(ends, ends[1:]):
-                mid = (x0 + x1) / 2
-                z = [a * mid + o for a, o in pre]
-                if network.activation == "relu":
-                    bits = tuple(int(v > 0) for v in z)
-                    na = [a if s else Fraction(0) for (a, _), s in zip(pre, bits)]
-                    nb = [o if s else Fraction(0) for (_, o), s in zip(pre, bits)]
-                else:
-                    bits, na, nb = [], [], []
-                    for u in range(0, len(z), k):
-                        vals = z[u:u + k]
-                        j = max(range(k), key=lambda i: (vals[i], -i))
-                        bits.append(j)
-                        na.append(pre[u + j][0])
-                        nb.append(pre[u + j][1])
-                    bits = tuple(bits)
-                if out and out[-1][2] == pat + (bits,) and out[-1][1] == x0:
-                    out[-1] = (out[-1][0], x1, out[-1][2], na, nb)
-                else:
-                    out.append((x0, x1, pat + (bits,), na, nb))
-        pieces = out
-        if not complete:
-            break
-    regions = [Region(tuple(v for layer in p[2] for v in layer), [(p[0] + p[1]) / 2]) for p in pieces]
-    if progress is not None:
-        progress({"count": len(regions), "seconds": time.perf_counter() - start})
-    return CountResult(count=len(regions), method="line", complete=complete,
-                       seconds=time.perf_counter() - start, regions=regions)
-
-
-def _counters_available():
-    try:
-        from .counting import enumerate as _  # noqa: F401
-        return True
-    except ImportError:
-        try:
-            from .counting import milp as _  # noqa: F401
-            return True
-        except ImportError:
-            return False
-
-
 def count(network, method="auto", time_limit=None, progress=None):
-    """Count and certify the regions of ``network`` in its box with ``method``."""
-    if method not in METHODS:
-        raise RegionmathError(f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
-    if method == "auto" and not _counters_available():
-        method = "line" if network.n0 == 1 else "brute"
-    if method == "line":
-        from .counting.certify import certify_regions
-        result = count_line(network, time_limit=time_limit, progress=progress)
-        result.certified = certify_regions(network, result.regions) and len(result.regions) == result.count
-        return result
+    """Count and certify the regions of ``network`` in its box with ``method`` (one of
+    :data:`regionmath.counting.METHODS`)."""
     from .counting import count_regions
     return count_regions(network, method=method, time_limit=time_limit, progress=progress)
 

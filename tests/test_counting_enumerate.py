@@ -24,7 +24,7 @@ from regionmath import Architecture, RegionmathError  # noqa: E402
 from regionmath.combinatorics import phi  # noqa: E402
 from regionmath.counting import count_regions  # noqa: E402
 from regionmath.counting.certify import certify_arrays, certify_witness  # noqa: E402
-from regionmath.counting.enumerate import count_enumerate  # noqa: E402
+from regionmath.counting.parallel import count_enumerate  # noqa: E402
 from regionmath.network import Network  # noqa: E402
 
 RELU_NETS = random_relu_nets(200, seed=0)      # the random test set shared with the MILP's tests

@@ -1,85 +1,114 @@
 """Counting the linear (activation) regions of a concrete network.
 
-What is counted: the activation patterns whose set of inputs in the domain (a box) has a
-non-empty interior. Every counted region carries a witness point, and the count is
-``certified`` when every witness was checked in exact rational arithmetic
-(:mod:`regionmath.counting.certify`).
+What is counted: the activation patterns whose set of inputs in the domain (a box, or all of
+``R^n0``) has a non-empty interior. Every counted region carries a witness point, and the count
+is ``certified`` when every witness was checked in exact rational arithmetic
+(:mod:`regionmath.counting.certify`) and no pattern repeats.
 
-``count_regions(network, method=...)`` dispatches to one function per algorithm:
+``count_regions(network, domain, method=...)`` dispatches through :data:`COUNTING_METHODS`,
+one entry per algorithm (the CLI, :mod:`regionmath.verify` and :mod:`regionmath.search` read
+the same table):
 
+* ``"enumerate"``: exact depth-first enumeration with warm-started LPs
+  (:mod:`regionmath.counting.enumerate`, run by :mod:`regionmath.counting.parallel`);
 * ``"milp"``: Serra, Tjandraatmadja, Ramalingam 2018, Sec. 4: the MILP of the network with
   SCIP's counting mode (:mod:`regionmath.counting.milp`);
-* ``"enumerate"``: exact depth-first enumeration with warm-started LPs
-  (:mod:`regionmath.counting.enumerate`);
-* ``"brute"``: every pattern tested by an LP (tiny networks only; a reference for tests).
+* ``"brute"``: every pattern tested by an LP (tiny networks only; a reference for tests);
+* ``"line"``: one input, exact rational breakpoints, no LP (:mod:`regionmath.counting.line`).
+
+Every counter returns a :class:`CountResult` whose ``regions`` is a :class:`RegionArray`
+(:mod:`regionmath.counting.result`).
+
+Examples
+--------
+>>> from regionmath.network import Network
+>>> net = Network.from_exact([[[1], [1], [1]]], [[-100, 0, 100]])
+>>> count_regions(net, method="line").count, count_regions(net, domain=RN0, method="line").count
+(2, 4)
+>>> sorted(COUNTING_METHODS)
+['brute', 'enumerate', 'line', 'milp']
 """
 
 from __future__ import annotations
 
-import json
+import importlib
 import time
-from dataclasses import dataclass, field
-from typing import Optional
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import RegionmathError
+from .result import INCOMPLETE_REASONS, CountResult, Region, RegionArray
 
-METHODS = ("auto", "milp", "enumerate", "brute")
-#: why a count stopped early (``CountResult.incomplete_reason``); a complete count has None
-INCOMPLETE_REASONS = ("time-limit", "interrupted", "undecided-lp", "solver-failure")
+__all__ = ["count_regions", "CountResult", "Region", "RegionArray", "CountingMethod", "COUNTING_METHODS",
+           "METHODS", "DEFINITIONS", "DOMAINS", "RN0", "INCOMPLETE_REASONS"]
+
+#: the domain "all of R^n0" (any other domain is a box)
+RN0 = "R^n0"
+DOMAINS = ("box", RN0)
 DEFINITIONS = ("interior", "serra2018")
 
 
-@dataclass
-class Region:
-    """One counted region: its flat pattern, a witness point, and whether it was certified."""
+@dataclass(frozen=True)
+class CountingMethod:
+    """One counting algorithm: where it lives and what it can count.
 
-    pattern: tuple
-    witness: np.ndarray
-    certified: Optional[bool] = None
-
-
-@dataclass
-class CountResult:
-    """The outcome of a count.
-
-    ``complete`` is False when the count stopped early: ``count`` is then a lower bound and
-    ``incomplete_reason`` says why (one of :data:`INCOMPLETE_REASONS`). ``certified`` is True
-    when every counted region's witness passed the exact check.
+    ``function`` is ``"module:function"`` inside :mod:`regionmath.counting`, imported on first
+    use (so that ``import regionmath.counting`` loads no solver).
     """
 
-    count: int
-    method: str
-    complete: bool
-    seconds: float
-    regions: list = field(default_factory=list)
-    certified: Optional[bool] = None
-    definition: str = "interior"
-    info: dict = field(default_factory=dict)
-    incomplete_reason: Optional[str] = None
+    name: str
+    function: str
+    summary: str
+    domains: tuple = ("box",)
+    definitions: tuple = ("interior",)
+    one_input: bool = False
 
-    def as_dict(self) -> dict:
-        d = {"count": str(self.count), "method": self.method, "complete": self.complete,
-             "incomplete_reason": None if self.complete else self.incomplete_reason,
-             "seconds": round(self.seconds, 3), "certified": self.certified, "definition": self.definition}
-        d.update({k: v for k, v in self.info.items() if isinstance(v, (str, int, float, bool)) or v is None})
-        return d
+    def load(self):
+        module, name = self.function.split(":")
+        return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
-    def to_json(self) -> str:
-        return json.dumps(self.as_dict())
+    def check(self, network, domain, definition):
+        """Raise RegionmathError when this method cannot count ``network`` this way."""
+        if definition not in self.definitions:
+            raise RegionmathError(f"method {self.name} counts definition(s) {', '.join(self.definitions)} only, "
+                                  f"got {definition!r}")
+        if domain not in self.domains:
+            raise RegionmathError(f"method {self.name} counts in {' or '.join(self.domains)} only, got {domain!r}"
+                                  + ("; the MILP's big-M constants and the brute-force LPs need a bounded box"
+                                     if domain == RN0 else ""))
+        if self.one_input and network.n0 != 1:
+            raise RegionmathError(f"method {self.name} counts networks with one input; this one has {network.n0}")
+
+
+#: every counting method, by name
+COUNTING_METHODS = {m.name: m for m in (
+    CountingMethod("enumerate", "parallel:count_enumerate",
+                   "exact depth-first enumeration with warm-started LPs; local processes or Dask",
+                   domains=("box", RN0)),
+    CountingMethod("milp", "milp:count_milp", "Serra et al. 2018's MILP, counted by SCIP",
+                   definitions=("interior", "serra2018")),
+    CountingMethod("brute", "brute:count_brute", "every pattern tested by an LP (tiny networks; a reference)",
+                   definitions=("interior", "serra2018")),
+    CountingMethod("line", "line:count_line", "one input: exact rational breakpoints, no LP",
+                   domains=("box", RN0), one_input=True),
+)}
+#: the names ``count_regions`` accepts ("auto" chooses)
+METHODS = ("auto",) + tuple(COUNTING_METHODS)
 
 
 def count_regions(network, domain=None, method="auto", time_limit=None, definition="interior",
                   certify=True, progress=None, **options) -> CountResult:
-    """Count the activation regions of ``network`` in ``domain`` (default: the network's box).
+    """Count the activation regions of ``network`` in ``domain``.
 
     Parameters
     ----------
     network : Network
-    domain : (lo, hi) or None
-        A box; default ``network.box``.
-    method : {"auto", "milp", "enumerate", "brute"}
+    domain : None, (lo, hi) or "R^n0"
+        None: the network's box; ``(lo, hi)``: another box; :data:`RN0`: all of ``R^n0``
+        (methods enumerate and line).
+    method : {"auto", "enumerate", "milp", "brute", "line"}
+        See :data:`COUNTING_METHODS`; "auto" takes the enumerator (the MILP for "serra2018").
     time_limit : float or None
         Seconds; when reached the result has ``complete=False`` and the count found so far.
     definition : {"interior", "serra2018"}
@@ -87,9 +116,21 @@ def count_regions(network, domain=None, method="auto", time_limit=None, definiti
         definition); "serra2018" counts what the MILP as printed in Serra et al. 2018 accepts
         (active units strict, inactive units closed), which can include flat regions.
     certify : bool
-        Check every witness in exact arithmetic.
+        Check every witness in exact arithmetic (:func:`certify_count`).
     progress : callable or None
         Called with a dict (``count``, ``seconds``, ...) now and then on long counts.
+    **options
+        Passed to the method's function (e.g. ``jobs``, ``checkpoint`` for the enumerator).
+
+    Returns
+    -------
+    CountResult
+
+    Raises
+    ------
+    RegionmathError
+        For an unknown method, definition or domain, a method that cannot count this network
+        or domain, or a time limit that is not positive.
     """
     if method not in METHODS:
         raise RegionmathError(f"unknown counting method {method!r}; allowed: {', '.join(METHODS)}")
@@ -97,27 +138,46 @@ def count_regions(network, domain=None, method="auto", time_limit=None, definiti
         raise RegionmathError(f"unknown definition {definition!r}; allowed: {', '.join(DEFINITIONS)}")
     if time_limit is not None and not time_limit > 0:
         raise RegionmathError(f"time limit must be a positive number of seconds, got {time_limit!r}")
-    if domain is not None:
-        network = network.with_box(*domain)
+    if options.pop("unbounded", False):   # the older spelling of domain=RN0
+        domain = RN0
+    if isinstance(domain, str):
+        if domain != RN0:
+            raise RegionmathError(f"unknown domain {domain!r}; allowed: a box (lo, hi), None (the network's box) "
+                                  f"or {RN0!r}")
+        kind = RN0
+    else:
+        kind = "box"
+        if domain is not None:
+            network = network.with_box(*domain)
     if method == "auto":
         method = _default_method(network, definition)
+    counter = COUNTING_METHODS[method]
+    counter.check(network, kind, definition)
+    if kind == RN0:
+        options["unbounded"] = True
     start = time.perf_counter()
-    if method == "milp":
-        from .milp import count_milp as fn
-    elif method == "enumerate":
-        from .enumerate import count_enumerate as fn
-    else:
-        from .brute import count_brute as fn
-    result = fn(network, time_limit=time_limit, definition=definition, progress=progress, **options)
+    result = counter.load()(network, time_limit=time_limit, definition=definition, progress=progress, **options)
     if certify and definition == "interior":
-        from .certify import certify_regions
-        bounded = not options.get("unbounded", False)   # the enumerator can count all of R^n0
-        ok = certify_regions(network, result.regions, bounded)
-        if not ok:
-            ok = _recertify(network, result.regions, bounded)
-        result.certified = ok and len(result.regions) == result.count
+        certify_count(network, result, bounded=kind == "box")
     result.seconds = time.perf_counter() - start
     return result
+
+
+def certify_count(network, result, bounded=True) -> bool:
+    """The one certification contract of every count, in a box or in ``R^n0``.
+
+    ``result.certified`` becomes True when every region's witness passes the exact check
+    (:func:`regionmath.counting.certify.certify_regions`; a failing witness gets a second
+    point, :func:`_recertify`), no pattern repeats, and the regions number ``result.count``.
+    Then ``result.count`` is a proved lower bound on the regions (their number when complete).
+    """
+    from .certify import certify_regions
+    regions = result.regions
+    ok = certify_regions(network, regions, bounded)
+    if not ok:
+        ok = _recertify(network, regions, bounded)
+    result.certified = bool(ok and regions.distinct() and len(regions) == result.count)
+    return result.certified
 
 
 def _recertify(network, regions, bounded) -> bool:
@@ -131,25 +191,19 @@ def _recertify(network, regions, bounded) -> bool:
     from .certify import certify_witness
     from .lp import witness_lp
     box = None if bounded else False
-    arrays = hasattr(regions, "patterns")
-    items = range(len(regions)) if arrays else list(regions)
-    for item in items:
-        if arrays:
-            if regions.certified[item]:
-                continue
-            pattern = tuple(int(v) for v in regions.patterns[item])
-        else:
-            if item.certified:
-                continue
-            pattern = tuple(item.pattern)
+    if regions.certified is None:
+        regions.certified = np.zeros(len(regions), dtype=bool)
+    for i in np.nonzero(~regions.certified)[0]:
+        pattern = tuple(int(v) for v in regions.patterns[i])
         w = witness_lp(network, pattern, box)
         if not (w.feasible and w.point is not None and certify_witness(network, pattern, w.point, bounded)):
             continue
-        if arrays:
-            regions.witnesses[item], regions.certified[item] = w.point, True
+        if regions.exact_witnesses:
+            regions.witnesses[i] = list(w.point)
         else:
-            item.witness, item.certified = np.asarray(w.point, dtype=float), True
-    return bool(regions.certified.all()) if arrays else all(r.certified for r in regions)
+            regions.witnesses[i] = w.point
+        regions.certified[i] = True
+    return bool(regions.certified.all())
 
 
 def _default_method(network, definition):

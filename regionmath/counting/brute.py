@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 
-from . import CountResult, Region
+from .result import CountResult, Region, RegionArray
 from ..errors import RegionmathError
 from .lp import MARGIN_TOL, witness_lp
 
@@ -78,6 +78,6 @@ def count_brute(network, time_limit=None, definition="interior", progress=None, 
         if not complete:
             prefixes = []     # nothing of the last layer is known for sure
             break
-    regions = [Region(p, x) for p, x in prefixes]
+    regions = RegionArray.from_regions([Region(p, x) for p, x in prefixes], network.N, network.n0)
     return CountResult(len(regions), "brute", complete, time.perf_counter() - start, regions,
                        definition=definition)

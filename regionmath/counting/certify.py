@@ -20,35 +20,24 @@ two): 4-7x faster, so that a million regions certify in about a minute.
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
 import numpy as np
 
-try:
-    from gmpy2 import mpq
-except ImportError:  # pragma: no cover
-    mpq = Fraction
+from gmpy2 import mpq
+
+from ..exact import exact_layers, fraction_layers, to_mpq
 
 
 def _exact_layers(network):
-    cached = getattr(network, "_mpq_layers", None)
-    if cached is not None:
-        return cached
-    if network.is_exact:
-        Ws = [[[mpq(q.numerator, q.denominator) for q in row] for row in W] for W in network.exact_weights]
-        bs = [[mpq(q.numerator, q.denominator) for q in b] for b in network.exact_biases]
-    else:
-        Ws = [[[mpq(float(v)) for v in row] for row in W] for W in network.weights]
-        bs = [[mpq(float(v)) for v in b] for b in network.biases]
-    lo = [mpq(float(v)) for v in network.box[0]]
-    hi = [mpq(float(v)) for v in network.box[1]]
-    network._mpq_layers = (Ws, bs, lo, hi)
-    return network._mpq_layers
+    """Weights, biases (mpq, from :func:`regionmath.exact.exact_layers`) and the box."""
+    layers = exact_layers(network)
+    return ([W for W, _ in layers], [b for _, b in layers],
+            [to_mpq(v) for v in network.box[0]], [to_mpq(v) for v in network.box[1]])
 
 
 def exact_point(x) -> list:
-    """The exact rational value of a float point (floats are dyadic rationals)."""
-    return [mpq(v) if isinstance(v, (int, Fraction)) else mpq(float(v)) for v in x]
+    """The exact rational value of a point (floats are dyadic rationals)."""
+    return [to_mpq(v) for v in x]
 
 
 def _split(pattern, network):
@@ -137,31 +126,19 @@ def _jacobian(Ws, bs, per_layer, xq, upto, k, activation):
 
 
 def certify_regions(network, regions, bounded=True) -> bool:
-    """Certify every region of a list in place (sets ``region.certified``); True iff all pass.
+    """Certify every region of a :class:`~regionmath.counting.result.RegionArray` in place
+    (sets its boolean array ``certified``); True iff all pass.
 
-    A sequence with ``patterns`` and ``witnesses`` arrays (the enumerator's region array) is
-    certified in bulk and gets a boolean array ``certified``.
+    Float witnesses are checked in bulk (:func:`certify_arrays`); exact (rational) witnesses
+    one by one (:func:`certify_witness`).
     """
-    if hasattr(regions, "patterns") and hasattr(regions, "witnesses"):
-        regions.certified = certify_arrays(network, regions.patterns, regions.witnesses, bounded)
-        return bool(regions.certified.all())
-    regions = list(regions)
-    if not regions:
-        return True
-    try:
-        patterns = np.array([r.pattern for r in regions], dtype=np.int64).reshape(len(regions), -1)
-        witnesses = np.array([np.asarray(r.witness, dtype=float) for r in regions]).reshape(len(regions), -1)
-        same_shape = patterns.shape[1] == network.N and witnesses.shape[1] == network.n0
-    except (ValueError, TypeError):
-        same_shape = False
-    if same_shape and all(isinstance(v, (float, np.floating, int, np.integer)) for v in np.ravel(witnesses[:1])):
-        ok = certify_arrays(network, patterns, witnesses, bounded)
+    if regions.exact_witnesses:
+        ok = np.array([len(p) == network.N and certify_witness(network, tuple(int(v) for v in p), x, bounded)
+                       for p, x in zip(regions.patterns, regions.witnesses)], dtype=bool)
     else:
-        ok = [certify_witness(network, r.pattern, r.witness, bounded) if len(r.pattern) == network.N else False
-              for r in regions]
-    for r, c in zip(regions, ok):
-        r.certified = bool(c)
-    return bool(all(ok))
+        ok = certify_arrays(network, regions.patterns, regions.witnesses, bounded)
+    regions.certified = ok
+    return bool(ok.all())
 
 
 def _integer_layers(network):
@@ -170,13 +147,8 @@ def _integer_layers(network):
     if cached is not None:
         return cached
     layers = []
-    if network.is_exact:
-        pairs = zip(network.exact_weights, network.exact_biases)
-    else:
-        pairs = ((np.vectorize(lambda v: Fraction(float(v)), otypes=[object])(W),
-                  np.vectorize(lambda v: Fraction(float(v)), otypes=[object])(b))
-                 for W, b in zip(network.weights, network.biases))
-    for W, b in pairs:
+    for W, b in fraction_layers(network):
+        W, b = np.array(W, dtype=object).reshape(len(W), -1), np.array(b, dtype=object)
         entries = list(np.ravel(W)) + list(np.ravel(b))
         D = math.lcm(*(q.denominator for q in entries)) if entries else 1
         Wn = np.vectorize(lambda q: q.numerator * (D // q.denominator), otypes=[object])(W)

@@ -37,13 +37,15 @@ pre-activation is identically zero on a region is inactive there and imposes no 
 
 The search splits into independent subtrees (the regions after the first few splits), which
 run here, on local processes or on a Dask cluster, with a checkpoint to resume from
-(:mod:`regionmath.counting.parallel`).
+(:mod:`regionmath.counting.parallel`, whose :func:`~regionmath.counting.parallel.count_enumerate`
+is the entry point).
 
 Examples
 --------
 Two ReLUs on a line, ``relu(x)`` and ``relu(x - 1/2)``, cut ``[-1, 1]`` into three pieces:
 
 >>> from regionmath.network import Network
+>>> from regionmath.counting.parallel import count_enumerate
 >>> net = Network.from_exact([[[1], [1]]], [[0, "-1/2"]], box=([-1], [1]))
 >>> result = count_enumerate(net, jobs=1)
 >>> result.count, result.complete
@@ -752,64 +754,3 @@ class Enumerator:
             complete = False
         roots, self.roots, self.cutoff = self.roots, [], None
         return roots, self.leaf_count, complete, self._take_leaves()
-
-
-def count_enumerate(network, time_limit=None, definition="interior", progress=None, *, jobs=None,
-                    client=None, checkpoint=None, unbounded=False, min_margin=1e-7, collect=True,
-                    split_depth=None, **options):
-    """Count the activation regions of ``network`` by exact depth-first enumeration.
-
-    Parameters
-    ----------
-    network : Network
-        A ReLU or maxout network; its box is the domain unless ``unbounded``.
-    time_limit : float or None
-        Seconds; when reached the result is ``complete=False`` and holds what was found.
-    definition : {"interior"}
-        Only the toolkit's definition (regions with non-empty interior) is enumerated.
-    progress : callable or None
-        Called with ``{"count", "seconds", "rate"}`` (regions per second) now and then.
-    jobs : int or None
-        Local worker processes (default: every core; 1 runs in this process).
-    client : dask.distributed.Client or None
-        Run the subtrees on a Dask cluster instead of local processes.
-    checkpoint : path or None
-        A JSON file recording the finished subtrees (and a ``.regions`` file beside it with
-        their witnesses); an existing checkpoint for the same network resumes the count.
-    unbounded : bool
-        Count the regions of all of R^n0 instead of the box.
-    min_margin : float
-        A region is counted when it contains a ball of radius greater than this (the LPs'
-        precision; default 1e-7).
-    collect : bool
-        Keep every region's pattern and witness (needed for certification).
-    split_depth : int or None
-        Split into the subtrees of the first ``split_depth`` units (default: chosen so that
-        every worker gets many subtrees).
-
-    Returns
-    -------
-    CountResult
-        ``regions`` lists every counted region (pattern and witness) when ``collect``;
-        ``info`` holds ``lps`` (LPs solved), ``subtrees`` and ``jobs``.
-
-    References
-    ----------
-    .. [1] T. Serra, C. Tjandraatmadja, S. Ramalingam, ICML 2018, Sec. 4 (the regions counted).
-    """
-    if definition != "interior":
-        raise RegionmathError(f"the enumerator counts regions with non-empty interior only "
-                              f"(definition 'interior'), got {definition!r}; use method='milp' for 'serra2018'")
-    if options:
-        raise RegionmathError(f"unknown option(s) for the enumerator: {', '.join(sorted(options))}; allowed: "
-                              "jobs, client, checkpoint, unbounded, min_margin, collect, split_depth")
-    if not (isinstance(min_margin, (int, float)) and 0 < min_margin < 1):
-        raise RegionmathError(f"min_margin must be a number between 0 and 1, got {min_margin!r}")
-    if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1):
-        raise RegionmathError(f"jobs must be a positive integer, got {jobs!r}")
-    if split_depth is not None and (not isinstance(split_depth, int) or not 0 <= split_depth <= network.N):
-        raise RegionmathError(f"split_depth must be an integer between 0 and {network.N}, got {split_depth!r}")
-    from .parallel import run_enumeration
-    return run_enumeration(network, time_limit=time_limit, progress=progress, jobs=jobs, client=client,
-                           checkpoint=checkpoint, unbounded=unbounded, min_margin=float(min_margin),
-                           collect=collect, split_depth=split_depth)

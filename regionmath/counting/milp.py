@@ -70,7 +70,7 @@ import time
 
 import numpy as np
 
-from . import CountResult, Region
+from .result import CountResult, Region, RegionArray
 from ..errors import RegionmathError
 from .lp import MARGIN_TOL, witness_lp
 from .solvers import captured_c_stdout
@@ -383,6 +383,7 @@ def count_milp(network, time_limit=None, definition="interior", progress=None, e
     info = {"candidates": candidates, "rejected": rejected, "recheck_found": found_later,
             "eps": eps, "feastol": feastol, "bounds": bounds, "fallback": fallback,
             "search_seconds": round(search_seconds, 3)}
+    regions = RegionArray.from_regions(regions, network.N, network.n0)
     return CountResult(len(regions), "milp", complete, time.perf_counter() - start, regions,
                        definition=definition, info=info)
 

@@ -41,39 +41,12 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import RegionmathError
-from . import CountResult, Region
 from .enumerate import Enumerator
+from .result import CountResult, RegionArray
 
 CHECKPOINT_FORMAT = "regionmath-enumerate-checkpoint-1"
 #: with several workers, subtrees run in this process for up to this many seconds first
 SERIAL_SECONDS = 2.0
-
-
-class RegionArray:
-    """The counted regions as two arrays (patterns, witnesses), read as :class:`Region` objects.
-
-    A million regions cost ``N*2 + n0*8`` bytes each instead of a Python object apiece.
-    """
-
-    def __init__(self, patterns, witnesses):
-        self.patterns = patterns
-        self.witnesses = witnesses
-        self.certified = None  # a boolean array once certified in bulk
-
-    def __len__(self):
-        return len(self.patterns)
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        cert = None if self.certified is None else bool(self.certified[i])
-        return Region(tuple(int(v) for v in self.patterns[i]), self.witnesses[i].copy(), cert)
-
-    def __iter__(self):
-        for i in range(len(self)):
-            yield self[i]
 
 
 # -- the task every runner executes ---------------------------------------------------------
@@ -199,11 +172,71 @@ def _choose_depth(enum, target, deadline, collect):
         depth += 1
 
 
+def count_enumerate(network, time_limit=None, definition="interior", progress=None, *, jobs=None,
+                    client=None, checkpoint=None, unbounded=False, min_margin=1e-7, collect=True,
+                    split_depth=None, **options):
+    """Count the activation regions of ``network`` by exact depth-first enumeration.
+
+    Parameters
+    ----------
+    network : Network
+        A ReLU or maxout network; its box is the domain unless ``unbounded``.
+    time_limit : float or None
+        Seconds; when reached the result is ``complete=False`` and holds what was found.
+    definition : {"interior"}
+        Only the toolkit's definition (regions with non-empty interior) is enumerated.
+    progress : callable or None
+        Called with ``{"count", "seconds", "rate"}`` (regions per second) now and then.
+    jobs : int or None
+        Local worker processes (default: every core; 1 runs in this process).
+    client : dask.distributed.Client or None
+        Run the subtrees on a Dask cluster instead of local processes.
+    checkpoint : path or None
+        A JSON file recording the finished subtrees (and a ``.regions`` file beside it with
+        their witnesses); an existing checkpoint for the same network resumes the count.
+    unbounded : bool
+        Count the regions of all of R^n0 instead of the box.
+    min_margin : float
+        A region is counted when it contains a ball of radius greater than this (the LPs'
+        precision; default 1e-7).
+    collect : bool
+        Keep every region's pattern and witness (needed for certification).
+    split_depth : int or None
+        Split into the subtrees of the first ``split_depth`` units (default: chosen so that
+        every worker gets many subtrees).
+
+    Returns
+    -------
+    CountResult
+        ``regions`` lists every counted region (pattern and witness) when ``collect``;
+        ``info`` holds ``lps`` (LPs solved), ``subtrees`` and ``jobs``.
+
+    References
+    ----------
+    .. [1] T. Serra, C. Tjandraatmadja, S. Ramalingam, ICML 2018, Sec. 4 (the regions counted).
+    """
+    if definition != "interior":
+        raise RegionmathError(f"the enumerator counts regions with non-empty interior only "
+                              f"(definition 'interior'), got {definition!r}; use method='milp' for 'serra2018'")
+    if options:
+        raise RegionmathError(f"unknown option(s) for the enumerator: {', '.join(sorted(options))}; allowed: "
+                              "jobs, client, checkpoint, unbounded, min_margin, collect, split_depth")
+    if not (isinstance(min_margin, (int, float)) and 0 < min_margin < 1):
+        raise RegionmathError(f"min_margin must be a number between 0 and 1, got {min_margin!r}")
+    if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1):
+        raise RegionmathError(f"jobs must be a positive integer, got {jobs!r}")
+    if split_depth is not None and (not isinstance(split_depth, int) or not 0 <= split_depth <= network.N):
+        raise RegionmathError(f"split_depth must be an integer between 0 and {network.N}, got {split_depth!r}")
+    return run_enumeration(network, time_limit=time_limit, progress=progress, jobs=jobs, client=client,
+                           checkpoint=checkpoint, unbounded=unbounded, min_margin=float(min_margin),
+                           collect=collect, split_depth=split_depth)
+
+
 def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=None, checkpoint=None,
                     unbounded=False, min_margin=1e-7, collect=True, split_depth=None) -> CountResult:
     """Split, run the subtrees (here, on ``jobs`` processes, or on a Dask ``client``), merge.
 
-    See :func:`regionmath.counting.enumerate.count_enumerate` for the parameters.
+    See :func:`count_enumerate` for the parameters.
     """
     start = time.perf_counter()
     deadline = None if time_limit is None else time.time() + time_limit
@@ -302,7 +335,7 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
         wits = np.concatenate(wits_parts) if wits_parts else np.zeros((0, network.n0))
         regions = RegionArray(pats, wits)
     else:
-        regions = []
+        regions = RegionArray.empty(network.N, network.n0)
     info = {"lps": state["lps"], "subtrees": n_roots + resumed, "split_depth": depth, "jobs": workers,
             "resumed_subtrees": resumed, "subtrees_in_workers": state.get("in_workers", 0), "domain": "R^n0" if unbounded else "box", "min_margin": min_margin}
     if state["interrupted"]:
