@@ -14,8 +14,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from regionmath.search import (RECORDS_DIR, _search_order, build_records, read_index, record_name,
-                               scope_architectures)
+from regionmath.records import (RECORDS_DIR, _search_order, build_records, read_index, record_name,
+                                scope_architectures)
 
 
 def main(part, budget, out, seed=0):

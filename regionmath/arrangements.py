@@ -71,6 +71,7 @@ networks, NIPS 2014, App. D, Example 9.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import numbers
@@ -78,14 +79,14 @@ import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 import sympy as sp
 
 from .bounds.base import AsymptoticForm
 from .errors import RegionmathError
-from .network import to_fraction
+from .exact import fraction_layers, to_fraction
 
 t = sp.Symbol("t")
 n_sym = sp.Symbol("n", positive=True, integer=True)
@@ -202,7 +203,7 @@ class Arrangement:
         """
         if network.activation != "relu" or network.L != 1:
             raise RegionmathError("from_network needs a one-layer relu network; for maxout use from_maxout_layer")
-        W, b = _exact_layer(network)
+        W, b = fraction_layers(network)[0]
         rows = [[bi] + list(wi) for wi, bi in zip(W, b) if any(v != 0 for v in wi)]
         return cls(rows, dim=network.n0, name="relu layer")
 
@@ -249,7 +250,7 @@ class Arrangement:
             raise RegionmathError(f"pairs must be 'all' or 'boundaries', got {pairs!r}")
         if network.activation != "maxout":
             raise RegionmathError("from_maxout_layer needs a maxout network; for relu use from_network")
-        W, b = _exact_layer(network)
+        W, b = fraction_layers(network)[0]
         k, rows = network.rank, []
         for u in range(len(W) // k):
             pieces = []
@@ -560,15 +561,6 @@ def deletion_restriction(arrangement) -> sp.Poly:
     return sp.Poly(chi(frozenset(arrangement.hyperplanes), arrangement.dim), t, domain="ZZ")
 
 
-# -- exact weights of a network layer -------------------------------------------------------------
-def _exact_layer(network):
-    if network.is_exact:
-        W, b = network.exact_weights[0], network.exact_biases[0]
-    else:
-        W, b = network.weights[0], network.biases[0]
-    return ([[to_fraction(v) for v in row] for row in W], [to_fraction(v) for v in b])
-
-
 def _tie_is_facet(pieces, i, j) -> bool:
     """Exact LP: is there an x with f_i(x) = f_j(x) > f_l(x) for every other piece l?"""
     from sympy.solvers.simplex import lpmax
@@ -586,6 +578,43 @@ def _tie_is_facet(pieces, i, j) -> bool:
 
 
 # -- named arrangements ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NamedArrangement:
+    """A named family of arrangements: how to build a member, and its closed forms.
+
+    ``parameters`` is ``("n",)`` for a family living in ``R^n`` (one size) or ``("m", "d")``
+    for ``m`` hyperplanes in ``R^d``; ``closed_form()`` gives ``characteristic_polynomial`` (in
+    ``t``), ``regions``, ``bounded_regions`` (sympy, in those symbols) and ``asymptotic``.
+    """
+
+    name: str
+    build: Callable
+    closed_form: Callable
+    parameters: tuple
+    source: str
+
+
+#: every named family, by name (filled by :func:`named_arrangement`)
+NAMED: dict = {}
+
+
+def named_arrangement(name: str, *, closed_form, source: str, parameters=("n",)):
+    """Register a function building a named arrangement, with its closed forms and source.
+
+    The decorated function gets its arguments checked (positive integers) and its result
+    carries the closed forms (:meth:`Arrangement.closed_form`).
+    """
+    def register(build):
+        @functools.wraps(build)
+        def checked(*args):
+            A = build(*(_positive(v, p) for v, p in zip(args, parameters)))
+            A._closed_form = closed_form()
+            return A
+        NAMED[name] = NamedArrangement(name, checked, closed_form, tuple(parameters), source)
+        return checked
+    return register
+
+
 def _differences(n, shifts):
     rows = []
     for i in range(n):
@@ -597,54 +626,73 @@ def _differences(n, shifts):
     return rows
 
 
-def braid(n: int) -> Arrangement:
-    """The braid arrangement ``x_i = x_j`` (``i < j``) in ``R^n``: ``n!`` regions."""
-    n = _positive(n, "n")
-    A = Arrangement(_differences(n, (0,)), dim=n, name=f"braid({n})")
-    A._closed_form = closed_form("braid")
-    return A
-
-
+@named_arrangement("shi", source="Stanley 2004, Cor. 5.1: chi = t (t-n)^(n-1)", closed_form=lambda: {
+    "characteristic_polynomial": t * (t - n_sym) ** (n_sym - 1), "regions": (n_sym + 1) ** (n_sym - 1),
+    "bounded_regions": (n_sym - 1) ** (n_sym - 1),
+    "asymptotic": AsymptoticForm("Theta", sp.E * n_sym ** (n_sym - 1), n_sym, constant=sp.Integer(1),
+                                 note="(1 + 1/n)^(n-1) -> e")})
 def shi(n: int) -> Arrangement:
     """The Shi arrangement ``x_i - x_j in {0, 1}`` in ``R^n``: ``(n+1)^(n-1)`` regions."""
-    n = _positive(n, "n")
-    A = Arrangement(_differences(n, (0, 1)), dim=n, name=f"shi({n})")
-    A._closed_form = closed_form("shi")
-    return A
+    return Arrangement(_differences(n, (0, 1)), dim=n, name=f"shi({n})")
 
 
+@named_arrangement("catalan", source="Stanley 2004, Prop. 5.15: chi = t (t-n-1)(t-n-2)...(t-2n+1)",
+                   closed_form=lambda: {
+    "characteristic_polynomial": t * sp.ff(t - n_sym - 1, n_sym - 1),
+    "regions": sp.factorial(n_sym) * sp.catalan(n_sym),
+    "bounded_regions": sp.factorial(2 * n_sym - 2) / sp.factorial(n_sym - 1),
+    "asymptotic": AsymptoticForm("Theta", sp.sqrt(2) * (4 * n_sym / sp.E) ** n_sym / n_sym, n_sym,
+                                 constant=sp.Integer(1), note="(2n)!/(n+1)!, Stirling")})
 def catalan(n: int) -> Arrangement:
     """The Catalan arrangement ``x_i - x_j in {-1, 0, 1}`` in ``R^n``: ``n! C_n`` regions."""
-    n = _positive(n, "n")
-    A = Arrangement(_differences(n, (-1, 0, 1)), dim=n, name=f"catalan({n})")
-    A._closed_form = closed_form("catalan")
-    return A
+    return Arrangement(_differences(n, (-1, 0, 1)), dim=n, name=f"catalan({n})")
 
 
+@named_arrangement("braid", source="Stanley 2004, Prop. 2.4 and Thm 2.5: chi = t (t-1)...(t-n+1)",
+                   closed_form=lambda: {
+    "characteristic_polynomial": sp.ff(t, n_sym), "regions": sp.factorial(n_sym),
+    "bounded_regions": sp.KroneckerDelta(n_sym, 1),
+    "asymptotic": AsymptoticForm("Theta", sp.sqrt(2 * sp.pi * n_sym) * (n_sym / sp.E) ** n_sym, n_sym,
+                                 constant=sp.Integer(1), note="Stirling")})
+def braid(n: int) -> Arrangement:
+    """The braid arrangement ``x_i = x_j`` (``i < j``) in ``R^n``: ``n!`` regions."""
+    return Arrangement(_differences(n, (0,)), dim=n, name=f"braid({n})")
+
+
+_j = sp.Symbol("j", integer=True, nonnegative=True)
+
+
+@named_arrangement("generic", parameters=("m (the number of hyperplanes)", "d (the dimension)"),
+                   source="Zaslavsky 1975: Phi(m, d) regions in general position", closed_form=lambda: {
+    "characteristic_polynomial": sp.Sum((-1) ** _j * sp.binomial(m_sym, _j) * t ** (d_sym - _j), (_j, 0, d_sym)),
+    "regions": sp.Sum(sp.binomial(m_sym, _j), (_j, 0, d_sym)),
+    "bounded_regions": sp.binomial(m_sym - 1, d_sym),
+    "asymptotic": AsymptoticForm("Theta", m_sym ** d_sym / sp.factorial(d_sym), m_sym, constant=sp.Integer(1),
+                                 fixed=(d_sym,), note="Phi(m, d) ~ m^d / d!")})
 def generic(m: int, d: int) -> Arrangement:
     """``m`` hyperplanes in general position in ``R^d``: ``1 + s x_1 + ... + s^d x_d = 0`` for
     ``s = 1..m`` (any ``d + 1`` rows form a Vandermonde matrix), ``Phi(m, d)`` regions."""
-    m, d = _positive(m, "m (the number of hyperplanes)"), _positive(d, "d (the dimension)")
-    A = Arrangement([[s ** p for p in range(d + 1)] for s in range(1, m + 1)], dim=d, name=f"generic({m}, {d})")
-    A._closed_form = closed_form("generic")
-    return A
+    return Arrangement([[s ** p for p in range(d + 1)] for s in range(1, m + 1)], dim=d, name=f"generic({m}, {d})")
 
 
-NAMES = ("shi", "catalan", "braid", "generic")
+#: the names of the registered families
+NAMES = tuple(NAMED)
 
 
 def named(name: str, N: int, dim: Optional[int] = None) -> Arrangement:
-    """A named arrangement: ``shi``, ``catalan`` or ``braid`` in ``R^N`` (``dim``, if given,
-    must be ``N``), or ``generic``: ``N`` hyperplanes in general position in ``R^dim``."""
-    if name not in NAMES:
+    """A named arrangement: a family of one size (``shi``, ``catalan``, ``braid``) in ``R^N``
+    (``dim``, if given, must be ``N``), or ``generic``: ``N`` hyperplanes in general position
+    in ``R^dim``."""
+    entry = NAMED.get(name)
+    if entry is None:
         raise RegionmathError(f"unknown arrangement {name!r}; known: {', '.join(NAMES)}")
-    if name == "generic":
+    if len(entry.parameters) == 2:
         if dim is None:
-            raise RegionmathError("generic N needs --dim D (N hyperplanes in general position in R^D)")
-        return generic(N, dim)
+            raise RegionmathError(f"{name} N needs --dim D (N hyperplanes in general position in R^D)")
+        return entry.build(N, dim)
     if dim is not None and dim != N:
         raise RegionmathError(f"{name} N lives in R^N: --dim must be {N} or omitted, got {dim}")
-    return {"shi": shi, "catalan": catalan, "braid": braid}[name](N)
+    return entry.build(N)
 
 
 def _positive(v, what):
@@ -654,36 +702,13 @@ def _positive(v, what):
 
 
 def closed_form(name: str) -> dict:
-    """Closed forms of a named family: ``characteristic_polynomial`` (in ``t``), ``regions``,
-    ``bounded_regions`` (sympy, in ``n``; in ``m, d`` for generic) and ``asymptotic`` (Stirling;
-    ``n -> oo``, or ``m -> oo`` with ``d`` fixed for generic).
+    """Closed forms of a named family (:data:`NAMED`): ``characteristic_polynomial`` (in ``t``),
+    ``regions``, ``bounded_regions`` (sympy, in ``n``; in ``m, d`` for generic) and
+    ``asymptotic`` (Stirling; ``n -> oo``, or ``m -> oo`` with ``d`` fixed for generic).
 
-    Sources: Stanley 2004, Prop. 2.4 and Thm 2.5 (braid: falling factorial), Cor. 5.1 (Shi:
-    ``t (t-n)^(n-1)``), Prop. 5.15 (Catalan: ``t (t-n-1)(t-n-2)...(t-2n+1)``); Zaslavsky 1975
-    (general position).
+    Sources: each family's ``source`` (Stanley 2004; Zaslavsky 1975).
     """
-    n, m, d = n_sym, m_sym, d_sym
-    j = sp.Symbol("j", integer=True, nonnegative=True)
-    if name == "braid":
-        return {"characteristic_polynomial": sp.ff(t, n), "regions": sp.factorial(n),
-                "bounded_regions": sp.KroneckerDelta(n, 1),
-                "asymptotic": AsymptoticForm("Theta", sp.sqrt(2 * sp.pi * n) * (n / sp.E) ** n, n,
-                                             constant=sp.Integer(1), note="Stirling")}
-    if name == "shi":
-        return {"characteristic_polynomial": t * (t - n) ** (n - 1), "regions": (n + 1) ** (n - 1),
-                "bounded_regions": (n - 1) ** (n - 1),
-                "asymptotic": AsymptoticForm("Theta", sp.E * n ** (n - 1), n, constant=sp.Integer(1),
-                                             note="(1 + 1/n)^(n-1) -> e")}
-    if name == "catalan":
-        return {"characteristic_polynomial": t * sp.ff(t - n - 1, n - 1),
-                "regions": sp.factorial(n) * sp.catalan(n),
-                "bounded_regions": sp.factorial(2 * n - 2) / sp.factorial(n - 1),
-                "asymptotic": AsymptoticForm("Theta", sp.sqrt(2) * (4 * n / sp.E) ** n / n, n,
-                                             constant=sp.Integer(1), note="(2n)!/(n+1)!, Stirling")}
-    if name == "generic":
-        return {"characteristic_polynomial": sp.Sum((-1) ** j * sp.binomial(m, j) * t ** (d - j), (j, 0, d)),
-                "regions": sp.Sum(sp.binomial(m, j), (j, 0, d)),
-                "bounded_regions": sp.binomial(m - 1, d),
-                "asymptotic": AsymptoticForm("Theta", m ** d / sp.factorial(d), m, constant=sp.Integer(1),
-                                             fixed=(d,), note="Phi(m, d) ~ m^d / d!")}
-    raise RegionmathError(f"unknown arrangement {name!r}; known: {', '.join(NAMES)}")
+    entry = NAMED.get(name)
+    if entry is None:
+        raise RegionmathError(f"unknown arrangement {name!r}; known: {', '.join(NAMES)}")
+    return entry.closed_form()

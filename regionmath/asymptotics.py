@@ -93,6 +93,7 @@ from . import bounds
 from .architecture import Architecture
 from .bounds import L, k, n, n0, width_symbols
 from .errors import HypothesisError, RegionmathError
+from .exact import to_fraction
 
 P = sp.Symbol("P", positive=True)          # a number of parameters
 _t = sp.Symbol("t", positive=True, integer=True)   # n = q t + r in a residue class
@@ -321,7 +322,7 @@ def exact_ratios(values, term: sp.Expr, var: sp.Symbol, points) -> list:
         t_x = sp.nsimplify(term.subs(var, x))
         if not t_x.is_Rational:
             raise RegionmathError(f"term {term} is not rational at {var} = {x}")
-        out.append((x, Fraction(int(values(x))) / Fraction(int(t_x.p), int(t_x.q))))
+        out.append((x, Fraction(int(values(x))) / to_fraction(t_x)))
     return out
 
 

@@ -26,7 +26,6 @@ Examples
 
 from __future__ import annotations
 
-import numbers
 from fractions import Fraction
 from pathlib import Path
 
@@ -342,16 +341,3 @@ class Network:
 
     def __repr__(self):
         return f"<Network {self.architecture}{' exact' if self.is_exact else ''} on box [{self.box[0].min()}, {self.box[1].max()}]>"
-
-    # -- importers (regionmath.importers does the work) ----------------------------------
-    @classmethod
-    def from_sklearn(cls, model, box=None) -> "Network":
-        """A fitted scikit-learn MLPClassifier/MLPRegressor (relu); see :func:`regionmath.importers.from_sklearn`."""
-        from .importers import from_sklearn
-        return from_sklearn(model, box=box)
-
-    @classmethod
-    def from_torch(cls, module, box=None) -> "Network":
-        """A torch ``nn.Sequential`` of Linear and ReLU; see :func:`regionmath.importers.from_torch`."""
-        from .importers import from_torch
-        return from_torch(module, box=box)

@@ -61,33 +61,21 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 import numpy as np
 
 from .errors import RegionmathError
 
-try:
-    from gmpy2 import mpq
-except ImportError:  # pragma: no cover
-    mpq = Fraction
+from gmpy2 import mpq
+
+from .exact import exact_layers, to_fraction
+from .exact import to_mpq as _q
 
 __all__ = ["RegionPolygon", "region_polygons", "slice_polygons", "slice_domain", "decision_boundary",
            "plot_regions", "exact_layers", "slice_point",
            "level_set", "linear_pieces"]
 
 _ZERO = mpq(0)
-
-
-def _q(v):
-    """An exact rational from an int, Fraction, mpq or float (floats are dyadic rationals)."""
-    if isinstance(v, Fraction):
-        return mpq(v.numerator, v.denominator)
-    if isinstance(v, (int, np.integer)):
-        return mpq(int(v))
-    if type(v) is type(_ZERO):
-        return v
-    return mpq(float(v))
 
 
 @dataclass
@@ -115,15 +103,11 @@ class RegionPolygon:
         m = len(self.vertices)
         sx = sum((v[0] for v in self.vertices), _ZERO) / m
         sy = sum((v[1] for v in self.vertices), _ZERO) / m
-        return (_fraction(sx), _fraction(sy))
+        return (to_fraction(sx), to_fraction(sy))
 
     def as_array(self) -> np.ndarray:
         """The vertices as a float array of shape (m, 2), for plotting."""
         return np.array([[float(x), float(y)] for x, y in self.vertices])
-
-
-def _fraction(q) -> Fraction:
-    return Fraction(int(q.numerator), int(q.denominator))
 
 
 def _area(poly):
@@ -161,15 +145,6 @@ def _clip(poly, a, b, c):
     if len(clean) > 1 and clean[0] == clean[-1]:
         clean.pop()
     return clean
-
-
-def exact_layers(network):
-    """The hidden layers as exact rationals: a list of ``(W rows, b)`` of mpq."""
-    if network.is_exact:
-        Ws, bs = network.exact_weights, network.exact_biases
-    else:
-        Ws, bs = network.weights, network.biases
-    return [([[_q(v) for v in row] for row in W], [_q(v) for v in b]) for W, b in zip(Ws, bs)]
 
 
 def _box_polygon(lo, hi):
@@ -347,8 +322,8 @@ def slice_polygons(network, p0, p1, p2, time_limit=None, progress=None) -> list:
 
 def slice_point(p0, p1, p2, s, t) -> list:
     """The input ``p0 + s (p1 - p0) + t (p2 - p0)`` as exact Fractions."""
-    P = [[_fraction(_q(v)) for v in np.ravel(np.asarray(p, dtype=object))] for p in (p0, p1, p2)]
-    s, t = _fraction(_q(s)), _fraction(_q(t))
+    P = [[to_fraction(_q(v)) for v in np.ravel(np.asarray(p, dtype=object))] for p in (p0, p1, p2)]
+    s, t = to_fraction(_q(s)), to_fraction(_q(t))
     return [a + s * (b - a) + t * (c - a) for a, b, c in zip(*P)]
 
 

@@ -29,12 +29,8 @@ normalised (each unit's incoming weights scaled to at most 1 in absolute value, 
 layer compensating, which changes no region), rounded to short rationals (few significant bits)
 until the count survives, and recounted with every witness certified in exact arithmetic.
 
-Records
--------
-``records/`` at the repository root holds the best network found for each small
-architecture, with exact rational weights, and ``records/index.json`` saying how each was
-found; :func:`build_records` produces them (offline) and :func:`records_table` recounts the
-stored networks -- it never searches -- and compares them with the bounds.
+The best network found for each small architecture is stored by :mod:`regionmath.records`,
+which also recounts the stored networks against the bounds.
 
 Examples
 --------
@@ -63,12 +59,9 @@ References
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from dataclasses import dataclass, field
-from fractions import Fraction
-from pathlib import Path
 from typing import Optional
 
 import numpy as np
@@ -77,15 +70,6 @@ from .architecture import Architecture
 from .counting.line import LINE_GAP, count_line_float, line_breakpoints, line_points  # noqa: F401
 from .errors import RegionmathError
 from .exact import round_to_bits
-
-#: the repository's records folder (next to the package)
-RECORDS_DIR = Path(__file__).resolve().parent.parent / "records"
-
-#: the architectures the records cover: relu n0 <= 3, L <= 3, widths <= 6 ...
-RELU_SCOPE = {"n0": (1, 2, 3), "L": (1, 2, 3), "width": 6}
-#: ... and small maxout ones: n0 <= 2, L <= 2, widths <= 2, rank 2 or 3
-MAXOUT_SCOPE = {"n0": (1, 2), "L": (1, 2), "width": 2, "rank": (2, 3)}
-
 
 # -- counting in all of R^n0 ---------------------------------------------------------------------
 def count_in_rn0(network, method="enumerate", time_limit=None, progress=None, certify=True, collect=True):
@@ -140,6 +124,12 @@ def certify_rn0(network, regions) -> bool:
     :func:`regionmath.counting.certify.certify_regions` with no box, and no pattern repeats."""
     from .counting.certify import certify_regions
     return certify_regions(network, regions, bounded=False) and regions.distinct()
+
+
+def rn0_method(arch) -> str:
+    """The counter of R^n0 for ``arch``: the exact line counter for relu with one input (no LP),
+    else the enumerator."""
+    return "line" if arch.n0 == 1 and arch.activation == "relu" else "enumerate"
 
 
 # -- the search ------------------------------------------------------------------------------------
@@ -579,7 +569,7 @@ def exact_network(arch, params, float_count=None):
         bq = [[round_to_bits(float(v), bits) for v in b] for _, b in p]
         net = Network.from_exact(Wq, bq, arch.activation, arch.rank)
         try:
-            res = count_in_rn0(net, method=_table_method(arch), certify=False)
+            res = count_in_rn0(net, method=rn0_method(arch), certify=False)
         except RuntimeError:  # the LP solver gave up on this rounding: try the next one
             continue
         if not res.complete:
@@ -591,214 +581,3 @@ def exact_network(arch, params, float_count=None):
         if certify_rn0(net, res.regions) and len(res.regions) == count:
             return net, count, True, -neg_bits
     raise RegionmathError("no rounding of the network could be counted and certified")
-
-
-# -- records ---------------------------------------------------------------------------------------
-def record_name(arch) -> str:
-    """The file stem of an architecture's record, e.g. ``relu_n0-2_3-3`` or ``maxout3_n0-1_1-1``."""
-    act = "relu" if arch.activation == "relu" else f"maxout{arch.rank}"
-    return f"{act}_n0-{arch.n0}_{'-'.join(map(str, arch.widths))}"
-
-
-def scope_architectures():
-    """Every architecture the records table covers, small first: relu with n0 <= 3, L <= 3,
-    widths <= 6; maxout with n0 <= 2, L <= 2, widths <= 2, rank 2 or 3."""
-    import itertools
-    archs = []
-    for n0 in RELU_SCOPE["n0"]:
-        for L in RELU_SCOPE["L"]:
-            for ws in itertools.product(range(1, RELU_SCOPE["width"] + 1), repeat=L):
-                archs.append(Architecture(n0, ws))
-    for k in MAXOUT_SCOPE["rank"]:
-        for n0 in MAXOUT_SCOPE["n0"]:
-            for L in MAXOUT_SCOPE["L"]:
-                for ws in itertools.product(range(1, MAXOUT_SCOPE["width"] + 1), repeat=L):
-                    archs.append(Architecture(n0, ws, "maxout", k))
-    return archs
-
-
-def _search_order(arch):
-    return (arch.activation != "relu", arch.N * arch.rank, arch.n0, arch.L, arch.widths)
-
-
-def read_index(folder=None) -> dict:
-    """``records/index.json``: record name -> how the stored network was found."""
-    path = Path(folder or RECORDS_DIR) / "index.json"
-    if not path.is_file():
-        return {}
-    return json.loads(path.read_text())
-
-
-def build_records(archs=None, folder=None, budget=None, per_arch=None, seed=0, progress=None, small_first=True):
-    """Search each architecture (small first) and store the best network in ``folder``.
-
-    Offline work, not part of any test. ``per_arch(arch)`` gives the search's seconds
-    (default ``min(120, 4 + 3 N)``); ``budget`` caps the total seconds; an existing record
-    is replaced only by a larger certified count (``small_first=False`` keeps the given
-    order). Writes ``<name>.npz`` and updates
-    ``index.json`` after every architecture, so an interrupted run keeps what it found.
-    """
-    from .network import Network
-    folder = Path(folder or RECORDS_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
-    archs = list(archs or scope_architectures())
-    if small_first:
-        archs.sort(key=_search_order)
-    per_arch = per_arch or (lambda a: min(120.0, 4.0 + 3.0 * a.N * a.rank))
-    index = read_index(folder)
-    start = time.time()
-    for arch in archs:
-        if budget is not None and time.time() - start >= budget:
-            break
-        name = record_name(arch)
-        old = index.get(name)
-        if old is not None and old.get("settled"):
-            continue
-        limit = per_arch(arch)
-        if budget is not None:
-            limit = min(limit, budget - (time.time() - start))
-        if limit <= 1:
-            break
-        try:
-            result = search_max_regions(arch, time_limit=limit, seed=seed)
-        except Exception as e:  # noqa: BLE001 - an offline batch: report and go on
-            print(f"{arch}: search failed: {type(e).__name__}: {e}", flush=True)
-            continue
-        if old is not None and int(old["count"]) >= result.count:
-            continue
-        path = folder / f"{name}.npz"
-        result.network.save(folder / f"{name}.part.npz")
-        check = count_in_rn0(Network.load(folder / f"{name}.part.npz"), method=_table_method(arch))  # as the table will
-        if not (check.complete and check.certified and check.count == result.count):
-            (folder / f"{name}.part.npz").unlink()
-            print(f"{arch}: {result.count} regions found, but the stored file recounts to {check.count} "
-                  f"(certified: {check.certified}); not stored", flush=True)
-            continue
-        (folder / f"{name}.part.npz").replace(path)
-        entry = result.as_dict()
-        entry["file"] = f"{name}.npz"
-        index[name] = entry
-        (folder / "index.json.part").write_text(json.dumps(dict(sorted(index.items())), indent=1) + "\n")
-        (folder / "index.json.part").replace(folder / "index.json")
-        if progress is None:
-            print(f"{arch}: {result.count} (upper {result.upper[1] if result.upper else '-'}"
-                  f"{', settled' if result.settled else ''}) in {result.seconds:.1f} s, "
-                  f"{result.evaluations} evals, from {result.origin}", flush=True)
-        else:
-            progress(f"{arch}: {result.count} (upper {result.upper[1] if result.upper else '-'}"
-                     f"{', settled' if result.settled else ''}) in {result.seconds:.1f} s, "
-                     f"{result.evaluations} evals, from {result.origin}")
-    return index
-
-
-# -- the records table -----------------------------------------------------------------------------
-RECORDS_COLUMNS = ["architecture", "tightest upper", "by", "best published lower", "by",
-                   "construction count", "best found", "gap", "status"]
-
-
-def _construction_count(bound_id, arch):
-    """The certified count in R^n0 of the construction realising ``bound_id``, or None."""
-    from .constructions import REGISTRY, build
-    if bound_id not in REGISTRY:
-        return None
-    try:
-        c = build(bound_id, arch)
-    except RegionmathError:
-        return None
-    res = count_in_rn0(c.network, method=_table_method(arch))
-    return res.count if res.complete and res.certified else None
-
-
-def _table_method(arch):
-    return "line" if arch.n0 == 1 and arch.activation == "relu" else "enumerate"
-
-
-def record_row(arch, folder=None, index=None):
-    """One row of the records table for ``arch`` (recounts the stored network, never searches)."""
-    from . import bounds
-    from .network import Network
-    folder = Path(folder or RECORDS_DIR)
-    index = read_index(folder) if index is None else index
-    up = bounds.tightest_upper(arch)
-    low = bounds.best_lower(arch)
-    up_v, up_id = (up[1], up[0].id) if up else (None, "")
-    low_v, low_id = (low[1], low[0].id) if low else (None, "")
-    name = record_name(arch)
-    path = folder / f"{name}.npz"
-    if name not in index or not path.is_file():
-        return [str(arch), up_v, up_id, low_v, low_id, None, None, None, "not searched"]
-    con = _construction_count(low_id, arch) if low else None
-    net = Network.load(path)
-    if net.architecture != arch:
-        raise RegionmathError(f"{path} holds a {net.architecture} network, not {arch}")
-    res = count_in_rn0(net, method=_table_method(arch))
-    if not (res.complete and res.certified):
-        raise RegionmathError(f"the stored record {path} did not recount and certify ({res.count} regions)")
-    found = res.count
-    gap = None if up_v is None else up_v - found
-    if up_v is not None and found > up_v:
-        status = "EXCEEDS upper bound"
-    elif up_v is not None and found == up_v:
-        status = "settled"
-    elif low_v is not None and found > low_v:
-        status = "beats published lower bound"
-    elif low_v is not None and found == low_v:
-        status = "meets published lower bound"
-    elif low_v is not None:
-        status = "below published lower bound"
-    else:
-        status = "no published lower bound"
-    if status == "settled" and low_v is not None and found > low_v and low[0].kind != "exact":
-        status = "settled; beats published lower bound"
-    if con is not None and found > con:
-        status += "; beats its construction"
-    return [str(arch), up_v, up_id, low_v, low_id, con, found, gap, status]
-
-
-def _row_task(args):
-    return record_row(*args)
-
-
-def records_table(archs=None, folder=None, jobs=None):
-    """The records table: for each architecture in scope, the bounds, the published
-    construction's certified count, and the certified count of the stored best network
-    (recounted, not searched again).
-
-    The recounts run on ``jobs`` local processes (default: every core); rows come back in
-    the order of ``archs`` (default :func:`scope_architectures`), so the table is
-    deterministic.
-
-    Returns a :class:`regionmath.tables.Table` (``.rows`` in the order of
-    :data:`RECORDS_COLUMNS`).
-    """
-    import os
-    from .tables import Table
-    index = read_index(folder)
-    archs = list(archs or scope_architectures())
-    tasks = [(a, folder, index) for a in archs]
-    jobs = jobs or os.cpu_count() or 1
-    searched = sum(record_name(a) in index for a in archs)
-    if jobs > 1 and searched > 8:
-        from concurrent.futures import ProcessPoolExecutor
-        with ProcessPoolExecutor(jobs) as pool:
-            rows = list(pool.map(_row_task, tasks, chunksize=4))
-    else:
-        rows = [record_row(*t) for t in tasks]
-    notes = ["regions are activation regions of all of R^n0, counted by exact enumeration; every count is "
-             "certified (one exactly checked witness per region, distinct patterns)",
-             "relu rows with n0 = 1 are counted by their breakpoints on the line (method 'line', which agrees "
-             "with the enumerator), with the same exact certificate",
-             "construction count: the network of the best published lower bound's construction, counted in R^n0 "
-             "(it can exceed the bound: the construction is designed for a box)",
-             "best found: the stored network in records/ (search: regionmath.search.build_records), recounted",
-             "settled: the count meets the tightest upper bound, so it is the maximum; beats published lower "
-             "bound: the count exceeds the bound's value; beats its construction: it exceeds the construction's "
-             "count in R^n0 too",
-             "not searched: no stored network (the search budget went to smaller architectures first)"]
-    return Table("records", "Best-known region counts of small architectures", list(RECORDS_COLUMNS), rows,
-                 caption="Searched networks against the published bounds", notes=notes)
-
-
-if __name__ == "__main__":  # pragma: no cover - the offline records run
-    import sys
-    build_records(budget=float(sys.argv[1]) if len(sys.argv) > 1 else None)

@@ -405,8 +405,21 @@ def montufar2014_fig1() -> Table:
 @table("records")
 def records() -> Table:
     """Best-known region counts for small architectures, recounted from records/."""
-    from .search import records_table
-    return records_table()
+    from .records import records_table
+    data = records_table()
+    notes = ["regions are activation regions of all of R^n0, counted by exact enumeration; every count is "
+             "certified (one exactly checked witness per region, distinct patterns)",
+             "relu rows with n0 = 1 are counted by their breakpoints on the line (method 'line', which agrees "
+             "with the enumerator), with the same exact certificate",
+             "construction count: the network of the best published lower bound's construction, counted in R^n0 "
+             "(it can exceed the bound: the construction is designed for a box)",
+             "best found: the stored network in records/ (search: regionmath.records.build_records), recounted",
+             "settled: the count meets the tightest upper bound, so it is the maximum; beats published lower "
+             "bound: the count exceeds the bound's value; beats its construction: it exceeds the construction's "
+             "count in R^n0 too",
+             "not searched: no stored network (the search budget went to smaller architectures first)"]
+    return Table("records", "Best-known region counts of small architectures", data.columns, data.rows,
+                 caption="Searched networks against the published bounds", notes=notes)
 
 
 # ------------------------------------------------------------------------------------------

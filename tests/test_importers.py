@@ -52,7 +52,7 @@ def test_sklearn_classifier_matches_predict_proba(hidden, n0, classes, seed):
        outputs=st.integers(1, 3), seed=st.integers(0, 10_000))
 def test_sklearn_regressor_matches_predict(hidden, n0, outputs, seed):
     model, rng = _fit(MLPRegressor, tuple(hidden), n0, outputs, seed)
-    net = Network.from_sklearn(model)
+    net = from_sklearn(model)
     X = rng.uniform(-2, 2, (50, n0))
     out = net.forward(X)
     expected = model.predict(X)
@@ -129,7 +129,7 @@ def test_torch_without_bias_and_noops():
     torch = _torch()
     module = torch.nn.Sequential(torch.nn.Linear(2, 3, bias=False), torch.nn.ReLU(), torch.nn.Dropout(0.5),
                                  torch.nn.Linear(3, 2), torch.nn.ReLU(), torch.nn.Identity()).eval()
-    net = Network.from_torch(module)
+    net = from_torch(module)
     assert net.widths == (3, 2) and net.output is None
     assert np.array_equal(net.biases[0], np.zeros(3))
 

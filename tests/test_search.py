@@ -24,9 +24,10 @@ from regionmath.combinatorics import phi
 from regionmath.counting import count_regions
 from regionmath.errors import RegionmathError
 from regionmath.network import Network
-from regionmath.search import (RECORDS_COLUMNS, RECORDS_DIR, _count_line_relu, _make_network, _normalise,
-                               _random_params, _round_bits, count_in_rn0, exact_network, read_index,
-                               record_name, records_table, scope_architectures, search_max_regions)
+from regionmath.records import (RECORDS_COLUMNS, RECORDS_DIR, read_index, record_name, records_table,
+                                scope_architectures)
+from regionmath.search import (_count_line_relu, _make_network, _normalise, _random_params, _round_bits, count_in_rn0,
+                               exact_network, search_max_regions)
 
 
 # -- counting in R^n0 -------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ from fractions import Fraction
 
 from ..architecture import Architecture
 from ..bounds.maxout import montufar2014_thm8_refuted
-from . import Construction, claimed_value, register, require
+from .base import Construction, claimed_value, register, require
 from .layers import (Stack, convex_steps, dyadic_steps, maxout_abs, maxout_constant, maxout_identity,
                      polygon_fold)
 

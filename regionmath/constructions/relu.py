@@ -37,7 +37,7 @@ from fractions import Fraction
 from ..architecture import Architecture
 from ..combinatorics import phi
 from ..errors import HypothesisError
-from . import Construction, claimed_value, register, require
+from .base import Construction, claimed_value, register, require
 from .layers import (Stack, finish_layer, general_position, relu_fold_layer, sawtooth,
                      turned_sawtooth)
 

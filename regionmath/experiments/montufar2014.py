@@ -43,7 +43,6 @@ References
 from __future__ import annotations
 
 import json
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -185,13 +184,6 @@ def figure1(path) -> Path:
 
 
 # -- App. G: inputs that a unit identifies ---------------------------------------------------------
-def _exact(v):
-    from gmpy2 import mpq
-    if isinstance(v, Fraction):
-        return mpq(v.numerator, v.denominator)
-    return mpq(v) if isinstance(v, int) else mpq(float(v))
-
-
 def _exact_unit_map(layers, x, layer, unit):
     """Exact eq. (8) at the exact point ``x`` of a relu net: ``(u, prefix pattern, z)``.
 
@@ -252,7 +244,7 @@ def identified_inputs(network, X, layer, unit, value=None, count=3, max_steps=10
     """
     from ..counting.certify import certify_witness
     from ..network import Network
-    from ..pictures import exact_layers
+    from ..exact import exact_layers, to_fraction, to_mpq
     if network.activation != "relu":
         raise RegionmathError("identified_inputs follows eq. (8) for relu networks; got a maxout network")
     if not 1 <= layer <= network.L:
@@ -265,15 +257,15 @@ def identified_inputs(network, X, layer, unit, value=None, count=3, max_steps=10
         if not (z > 0).any():
             raise RegionmathError("the unit is inactive on every input of X; give a value")
         value = float(np.median(z[z > 0]))
-    target = _exact(Fraction(value) if not isinstance(value, Fraction) else value)
+    target = to_mpq(to_fraction(value))
     layers = exact_layers(network)
     prefix_net = (Network(network.weights[:layer - 1], network.biases[:layer - 1], box=network.box)
                   if layer > 1 else None)
-    lo = [_exact(v) for v in network.box[0]]
-    hi = [_exact(v) for v in network.box[1]]
+    lo = [to_mpq(v) for v in network.box[0]]
+    hi = [to_mpq(v) for v in network.box[1]]
     found, seen = [], set()
     for i in np.argsort(np.abs(z - value), kind="stable"):
-        x = [_exact(v) for v in X[i]]
+        x = [to_mpq(v) for v in X[i]]
         for step in range(max_steps + 1):
             u, prefix, zx = _exact_unit_map(layers, x, layer, unit)
             if zx == target or step == max_steps:
@@ -282,7 +274,7 @@ def identified_inputs(network, X, layer, unit, value=None, count=3, max_steps=10
             # move along u; in the box, coordinates at a face that u would push out stay put
             d = [ui if not (in_domain and ((xi == a and ui * delta < 0) or (xi == b and ui * delta > 0))) else 0
                  for ui, xi, a, b in zip(u, x, lo, hi)]
-            ud = sum((ui * di for ui, di in zip(u, d)), _exact(0))
+            ud = sum((ui * di for ui, di in zip(u, d)), to_mpq(0))
             if ud == 0:
                 break
             t = delta / ud
@@ -291,14 +283,14 @@ def identified_inputs(network, X, layer, unit, value=None, count=3, max_steps=10
                 x = [min(max(xi, a), b) for xi, a, b in zip(x, lo, hi)]
         if zx != target or prefix in seen:
             continue
-        point = [Fraction(int(v.numerator), int(v.denominator)) for v in x]
+        point = [to_fraction(v) for v in x]
         flat = tuple(v for p in prefix for v in p)
         if prefix_net is not None and not certify_witness(prefix_net, flat, point):
             continue  # on a boundary of the earlier layers: not inside one region
         seen.add(prefix)
         found.append({"point": point, "float": np.array([float(v) for v in x]), "start": int(i),
-                      "u": np.array([float(v) for v in u]), "bias": float(zx - sum((ui * xi for ui, xi in zip(u, x)), _exact(0))),
-                      "prefix": flat, "steps": step, "value": Fraction(int(target.numerator), int(target.denominator))})
+                      "u": np.array([float(v) for v in u]), "bias": float(zx - sum((ui * xi for ui, xi in zip(u, x)), to_mpq(0))),
+                      "prefix": flat, "steps": step, "value": to_fraction(target)})
         if len(found) == count or layer == 1:
             break
     return found
