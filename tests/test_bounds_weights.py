@@ -46,7 +46,8 @@ def test_above_exact_count_and_below_theorem1(net):
     assert count.complete and count.certified
     value = serra2020_weights(net)
     assert count.count <= value <= THM1.value(net.architecture)
-    assert serra2020_weights(net, propagation="lp") <= value
+    from regionmath.counting.propagation import lp_bounds
+    assert serra2020_weights(net, ranges=lp_bounds(net)) <= value
 
 
 def test_stable_units_are_stable():
@@ -127,8 +128,8 @@ def test_registry_entry_api():
         ENTRY.value(net.architecture)
     with pytest.raises(RegionmathError, match="not the network"):
         ENTRY.value(Architecture(2, (4,)), network=net)
-    with pytest.raises(RegionmathError, match="propagation"):
-        serra2020_weights(net, propagation="magic")
+    with pytest.raises(RegionmathError, match="ranges"):
+        serra2020_weights(net, ranges=[([0.0], [1.0])])
     with pytest.raises(RegionmathError, match="box"):
         serra2020_weights(net, domain=([1, 1], [0, 0]))
     maxout = Network.from_exact([[[1], [-1]]], [[0, 0]], activation="maxout", rank=2, box=([-1], [1]))

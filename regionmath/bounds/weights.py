@@ -20,12 +20,14 @@ every rank deficiency can only lower it (proofs/proof_serra2020_weights.py prove
 and that it never exceeds Theorem 1). It bounds the activation regions with non-empty
 interior in the domain (the toolkit's ``interior`` definition), hence also the pieces.
 
-Stability must be proved, not guessed: the default ``propagation="interval"`` runs interval
+Stability must be proved, not guessed: :func:`certified_interval_bounds` runs interval
 arithmetic in floating point and widens every interval by a bound on its rounding error (and
 on the rounding of exact rational weights to floats), so a unit called stable is stable.
-``propagation="lp"`` tightens layers ``>= 2`` by LPs (:func:`regionmath.counting.propagation.lp_bounds`),
-which finds more stable units; its optima are floats, widened by a safety margin but not
-certified in exact arithmetic. Ranks are exact (:func:`regionmath.exact.exact_rank`).
+Tighter pre-activation ranges found elsewhere (LPs over the triangle relaxation,
+:func:`regionmath.counting.propagation.lp_bounds`, in the applications that can call the
+counters) can be passed as ``ranges``; the bound is then as sound as they are. On the digits
+nets of the Serra 2018 experiment LP ranges find no stable unit that intervals miss. Ranks
+are exact (:func:`regionmath.exact.exact_rank`).
 
 Examples
 --------
@@ -60,14 +62,13 @@ from ..network import Network
 from .base import Bound, Source, n0, register
 from .hinz import serra_step
 
-PROPAGATIONS = ("interval", "lp")
 #: unit roundoff of IEEE doubles
 _UNIT_ROUNDOFF = 2.0 ** -53
 _SERRA2020 = "Serra, Ramalingam 2020"
 _SERRA2020_REF = "Empirical bounds on linear regions of deep rectifier networks, AAAI 2020 (arXiv 1810.03370)"
 
 __all__ = ["LayerProfile", "layer_profiles", "certified_interval_bounds", "serra2020_weights",
-           "weights_substitution", "PROPAGATIONS"]
+           "weights_substitution"]
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def _rows(network, l, idx):
     return W[list(idx)]
 
 
-def layer_profiles(network, domain=None, propagation="interval") -> list:
+def layer_profiles(network, domain=None, ranges=None) -> list:
     """The :class:`LayerProfile` of every hidden layer of a ReLU network on the domain.
 
     Parameters
@@ -137,9 +138,10 @@ def layer_profiles(network, domain=None, propagation="interval") -> list:
         A ReLU network.
     domain : (lo, hi) or None
         A box; default ``network.box``.
-    propagation : {"interval", "lp"}
-        How pre-activation ranges are bounded: certified interval arithmetic, or LPs over the
-        triangle relaxation (tighter, float optima with a safety margin).
+    ranges : list of (lo, hi) arrays, optional
+        Per layer, bounds on every pre-activation over the domain (for instance LP bounds);
+        default :func:`certified_interval_bounds`. They must be valid: a unit is called stable
+        from them.
 
     Returns
     -------
@@ -148,24 +150,22 @@ def layer_profiles(network, domain=None, propagation="interval") -> list:
     Raises
     ------
     RegionmathError
-        For a maxout network, an unknown propagation or a bad domain.
+        For a maxout network, ranges of the wrong shape or a bad domain.
     """
     from ..exact import exact_rank
     if not isinstance(network, Network):
         raise RegionmathError(f"need a Network, got {type(network).__name__}")
     if network.activation != "relu":
         raise RegionmathError("the weight-aware bound is for ReLU networks; this network is maxout")
-    if propagation not in PROPAGATIONS:
-        raise RegionmathError(f"unknown propagation {propagation!r}; allowed: {', '.join(PROPAGATIONS)}")
     box = _domain(network, domain)
-    if propagation == "interval":
+    if ranges is None:
         ranges = certified_interval_bounds(network, box)
-    else:
-        # data flows one way: bounds read counting's propagation only on request, lazily
-        from ..counting.propagation import lp_bounds
-        ranges = lp_bounds(network, box)
+    elif len(ranges) != network.L or any(np.shape(lo) != (W.shape[0],) or np.shape(hi) != (W.shape[0],)
+                                         for (lo, hi), W in zip(ranges, network.weights)):
+        raise RegionmathError("ranges must give (lo, hi) arrays with one entry per unit for every hidden layer")
     out = []
     for l, (zlo, zhi) in enumerate(ranges):
+        zlo, zhi = np.asarray(zlo, dtype=float), np.asarray(zhi, dtype=float)
         active = tuple(int(i) for i in np.flatnonzero(zlo > 0))
         inactive = tuple(int(i) for i in np.flatnonzero((zhi <= 0) & ~(zlo > 0)))
         unstable = tuple(int(i) for i in np.flatnonzero(~(zlo > 0) & ~(zhi <= 0)))
@@ -177,7 +177,7 @@ def layer_profiles(network, domain=None, propagation="interval") -> list:
     return out
 
 
-def serra2020_weights(network, domain=None, propagation="interval", profiles=None) -> int:
+def serra2020_weights(network, domain=None, ranges=None, profiles=None) -> int:
     """Upper bound on the activation regions of ``network`` in ``domain`` from its stable units
     and the ranks of its weights (Serra and Ramalingam 2020, as derived by the toolkit).
 
@@ -192,10 +192,11 @@ def serra2020_weights(network, domain=None, propagation="interval", profiles=Non
         A ReLU network.
     domain : (lo, hi) or None
         A box; default ``network.box``.
-    propagation : {"interval", "lp"}
-        See :func:`layer_profiles`.
+    ranges : list of (lo, hi) arrays, optional
+        Valid pre-activation bounds on the domain (see :func:`layer_profiles`); default
+        certified interval arithmetic.
     profiles : list of LayerProfile, optional
-        Precomputed :func:`layer_profiles` (then ``domain`` and ``propagation`` are unused).
+        Precomputed :func:`layer_profiles` (then ``domain`` and ``ranges`` are unused).
 
     Returns
     -------
@@ -206,7 +207,7 @@ def serra2020_weights(network, domain=None, propagation="interval", profiles=Non
     Raises
     ------
     RegionmathError
-        For a maxout network, an unknown propagation or a bad domain.
+        For a maxout network, bad ranges or a bad domain.
 
     See Also
     --------
@@ -218,7 +219,7 @@ def serra2020_weights(network, domain=None, propagation="interval", profiles=Non
     AAAI 2020 (arXiv 1810.03370).
     """
     if profiles is None:
-        profiles = layer_profiles(network, domain, propagation)
+        profiles = layer_profiles(network, domain, ranges)
     v = [0] * network.n0 + [1]
     for p in profiles:
         v = serra_step(v, len(p.unstable), p.rank_cut, p.rank_active, p.rank_out)
@@ -230,12 +231,12 @@ def _symbols(count):
     return make("u"), make("c"), make("a"), make("r"), make("k")
 
 
-def weights_substitution(network, domain=None, propagation="interval", profiles=None) -> dict:
+def weights_substitution(network, domain=None, ranges=None, profiles=None) -> dict:
     """Values of the symbols of ``serra2020-weights``'s expression for ``network``: ``n0``,
     ``u_l`` (units that can cut), ``c_l = rank W_l[U_l]``, ``a_l = rank W_l[A_l]`` and
     ``r_l = rank W_l[A_l + U_l]``."""
     if profiles is None:
-        profiles = layer_profiles(network, domain, propagation)
+        profiles = layer_profiles(network, domain, ranges)
     us, cs, as_, rs, _ = _symbols(len(profiles))
     subs = {n0: network.n0}
     for i, p in enumerate(profiles):
@@ -254,14 +255,14 @@ class Serra2020Weights(Bound):
                     unsure="the paper's statement could not be read (abstract only); the toolkit derives the "
                            "bound from Theorem 1's proof with stable units and exact ranks, and proves it "
                            "(proofs/proof_serra2020_weights.py)",
-                    note="stable units from certified interval arithmetic by default (propagation='lp': "
-                         "tighter, float LPs); a bound for a given network on a box, not for an architecture")
+                    note="stable units from certified interval arithmetic (or caller-supplied valid ranges); "
+                         "a bound for a given network on a box, not for an architecture")
     statement = ("A ReLU network on a box has at most sum_{k_1..k_L} prod_l C(u_l, k_l) activation regions, "
                  "over k_l >= u_l - min(d_{l-1}, c_l), d_0 = n0, d_l = min(d_{l-1}, a_l + k_l, r_l): u_l units "
                  "of layer l are not stable on the box, c_l, a_l, r_l the ranks of the rows of the unstable, "
                  "stably active, and not stably inactive units.")
 
-    def value(self, arch=None, network=None, domain=None, propagation="interval", profiles=None) -> int:
+    def value(self, arch=None, network=None, domain=None, ranges=None, profiles=None) -> int:
         """The bound for ``network`` (also accepted as the first argument) on ``domain``."""
         if isinstance(arch, Network):
             arch, network = None, arch
@@ -271,11 +272,11 @@ class Serra2020Weights(Bound):
             raise RegionmathError(f"network must be a Network, got {type(network).__name__}")
         if arch is not None and arch != network.architecture:
             raise RegionmathError(f"the architecture {arch} is not the network's ({network.architecture})")
-        return super().value(network.architecture, network=network, domain=domain, propagation=propagation,
+        return super().value(network.architecture, network=network, domain=domain, ranges=ranges,
                              profiles=profiles)
 
-    def _value(self, arch, network=None, domain=None, propagation="interval", profiles=None):
-        return serra2020_weights(network, domain, propagation, profiles)
+    def _value(self, arch, network=None, domain=None, ranges=None, profiles=None):
+        return serra2020_weights(network, domain, ranges, profiles)
 
     def _expr(self, arch):
         """Nested sum in ``n0`` and the per-layer ``u_l, c_l, a_l, r_l``
