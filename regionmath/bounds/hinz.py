@@ -330,14 +330,25 @@ def _matrix_product_expr(family, arch):
     return sp.MatMul(ones, *reversed(mats), start, evaluate=False)
 
 
+class Phi(sp.Function):
+    """Zaslavsky's ``Phi(m, d) = sum_{j<=d} C(m, j)``, evaluated as soon as both arguments are
+    integers (so that substituting numbers into an asymptotic term gives a number)."""
+
+    @classmethod
+    def eval(cls, m, d):
+        if m.is_Integer and d.is_Integer and m >= 0 and d >= 0:
+            from ..combinatorics import phi
+            return sp.Integer(phi(int(m), int(d)))
+        return None
+
+
 def _depth_asymptotic(var):
     """Fixed width ``n``, depth ``L -> oo``: ``Theta(L^(p-1) lambda^L)`` with
     ``lambda = Phi(n, min(n0, floor(n/2)))`` the largest diagonal entry of Serra's layer matrix
     and ``p = 2`` when it is attained twice (``n`` odd, ``n0 >= (n+1)/2``: a 2 x 2 Jordan block)."""
     if var != L:
         return None
-    j = sp.Symbol("j", integer=True, nonnegative=True)
-    lam = sp.Sum(sp.binomial(n, j), (j, 0, sp.Min(n0, sp.floor(n / 2))))
+    lam = Phi(n, sp.Min(n0, sp.floor(n / 2)))
     twice = sp.And(sp.Eq(sp.Mod(n, 2), 1), n0 >= (n + 1) / 2)
     return AsymptoticForm("Theta", sp.Piecewise((L * lam ** L, twice), (lam ** L, True)), L, fixed=(n0, n),
                           note="derived from the upper-triangular layer matrix (its diagonal and the coupling "
