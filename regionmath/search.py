@@ -14,7 +14,8 @@ need a bounded domain.
 
 The search (:func:`search_max_regions`) is a restarted stochastic hill-climb with a little
 annealing; every step is one exact enumeration, so the objective is an integer and no
-gradient or surrogate is used. Moves are local and geometric:
+gradient or surrogate is used. Moves are local and geometric (the table :data:`MOVES`, one
+function each; the climb's state is :class:`_Climb`):
 
 * *re-anchor*: move one unit's hyperplane (maxout: one piece's tie) so that it passes
   through a point of an existing region, as seen by its layer -- the move that makes a
@@ -310,58 +311,114 @@ def _copy(params):
     return [(W.copy(), b.copy()) for W, b in params]
 
 
+#: the relative sizes of a jitter, drawn at random for each move: coarse moves escape a
+#: plateau, fine ones settle a near-degenerate arrangement
+JITTER_SCALES = (0.3, 0.1, 0.03, 0.01)
+
+
+def _line_relu(arch):
+    return arch.n0 == 1 and arch.activation == "relu"
+
+
+def _move_line_cascade(arch, params, p, l, r, rng, anchors, scale):
+    """Move one unit, then let every later unit answer with its best direction and offset."""
+    W, b = p[l]
+    W[r] += rng.normal(scale=scale * (np.abs(W[r]).max() + 1e-9), size=W.shape[1])
+    b[r] = _best_offset_line(arch, p, l, r, rng)[0]
+    for m in range(l + 1, arch.L):
+        for u in rng.permutation(arch.widths[m]):
+            p[m][0][u], p[m][1][u] = _best_unit_line(arch, p, m, u, rng, tries=6)
+
+
+def _move_line_best_unit(arch, params, p, l, r, rng, anchors, scale):
+    """The unit's best direction and offset on the line (:func:`_best_unit_line`)."""
+    p[l][0][r], p[l][1][r] = _best_unit_line(arch, params, l, r, rng)
+
+
+def _move_line_best_offset(arch, params, p, l, r, rng, anchors, scale):
+    """The unit's offset crossing the most pieces of its input (:func:`_best_offset_line`)."""
+    p[l][1][r] = _best_offset_line(arch, params, l, r, rng)[0]
+
+
+def _move_turn(arch, params, p, l, r, rng, anchors, scale):
+    """Turn a relu unit round: the same hyperplane, the other side on."""
+    W, b = p[l]
+    W[r], b[r] = -W[r], -b[r]
+
+
+def _move_clone(arch, params, p, l, r, rng, anchors, scale):
+    """Clone another unit's direction with an offset through a point: a layer reuses a
+    direction that already cuts many regions of the layers below."""
+    W, b = p[l]
+    k = arch.rank
+    u, v = divmod(r, k)[0], int(rng.integers(arch.widths[l] - 1))
+    v += v >= u
+    H = _layer_inputs(arch, params, anchors[rng.integers(len(anchors), size=2)])[l]
+    rows = slice(u * k, u * k + k)
+    W[rows] = W[v * k:v * k + k] * (1 + rng.normal(scale=scale, size=(k, W.shape[1])))
+    if arch.activation == "relu":  # through the point
+        b[r] = -W[r] @ H[0]
+    else:  # the other unit translated by the difference of two points
+        b[rows] = b[v * k:v * k + k] - W[rows] @ (H[0] - H[1])
+
+
+def _move_reanchor(arch, params, p, l, r, rng, anchors, scale):
+    """Re-anchor: the unit's hyperplane (maxout: a tie of this piece with another) through a
+    point of an existing region, as its layer sees it, nudged off it."""
+    W, b = p[l]
+    h = _layer_inputs(arch, params, anchors[rng.integers(len(anchors), size=1)])[l][0]
+    if arch.activation == "relu":
+        b[r] = -W[r] @ h
+    else:
+        u, k = divmod(r, arch.rank)
+        other = u * arch.rank + int((k + 1 + rng.integers(arch.rank - 1)) % arch.rank)
+        b[r] = (W[other] - W[r]) @ h + b[other]
+    b[r] += rng.normal(scale=1e-3 * (1 + abs(b[r])))   # off the point: it must not sit on a boundary
+
+
+def _move_jitter(arch, params, p, l, r, rng, anchors, scale):
+    """A Gaussian perturbation of one unit's weights and bias, relative to their size."""
+    W, b = p[l]
+    mag = np.abs(W[r]).max() + 1e-9
+    W[r] += rng.normal(scale=scale * mag, size=W.shape[1])
+    b[r] += rng.normal(scale=scale * (mag + abs(b[r])))
+
+
+def _move_shake(arch, params, p, l, r, rng, anchors, scale):
+    """A small perturbation of a whole layer (a tenth of a jitter)."""
+    W, b = p[l]
+    mag = np.abs(W).max() + 1e-9
+    W += rng.normal(scale=0.1 * scale * mag, size=W.shape)
+    b += rng.normal(scale=0.1 * scale * (mag + np.abs(b)), size=b.shape)
+
+
+#: the hill-climb's moves, in order: a uniform draw ``u`` picks the first move whose
+#: ``u < below`` and whose condition holds. Relu networks on the line get their exact moves
+#: 35% of the time; otherwise re-anchoring (about 30%) and jitter (30%) dominate. The
+#: probabilities were tuned on the records run (bench/bench_search.md).
+MOVES = (
+    ("line-cascade", 0.10, lambda arch, l, anchors: _line_relu(arch) and l + 1 < arch.L, _move_line_cascade),
+    ("line-best-unit", 0.20, lambda arch, l, anchors: _line_relu(arch), _move_line_best_unit),
+    ("line-best-offset", 0.35, lambda arch, l, anchors: _line_relu(arch), _move_line_best_offset),
+    ("turn", 0.10, lambda arch, l, anchors: arch.activation == "relu", _move_turn),
+    ("clone", 0.25, lambda arch, l, anchors: arch.widths[l] > 1 and len(anchors) > 0, _move_clone),
+    ("re-anchor", 0.55, lambda arch, l, anchors: len(anchors) > 0, _move_reanchor),
+    ("jitter", 0.85, lambda arch, l, anchors: True, _move_jitter),
+    ("shake", 1.00, lambda arch, l, anchors: True, _move_shake),
+)
+
+
 def _mutate(arch, params, rng, anchors):
-    """One local move (see the module docstring): re-anchor, jitter or shake."""
+    """One local move of :data:`MOVES` on one unit of a random layer (a copy of ``params``)."""
     p = _copy(params)
     l = int(rng.integers(arch.L))
-    W, b = p[l]
-    r = int(rng.integers(W.shape[0]))
-    move = rng.random()
-    scale = float(rng.choice([0.3, 0.1, 0.03, 0.01]))
-    if arch.n0 == 1 and arch.activation == "relu" and move < 0.35:
-        if move < 0.1 and l + 1 < arch.L:
-            # move one unit, then let every later unit answer with its best direction and offset
-            W[r] += rng.normal(scale=scale * (np.abs(W[r]).max() + 1e-9), size=W.shape[1])
-            b[r] = _best_offset_line(arch, p, l, r, rng)[0]
-            for m in range(l + 1, arch.L):
-                for u in rng.permutation(arch.widths[m]):
-                    p[m][0][u], p[m][1][u] = _best_unit_line(arch, p, m, u, rng, tries=6)
-        elif move < 0.2:
-            W[r], b[r] = _best_unit_line(arch, params, l, r, rng)
-        else:
-            b[r] = _best_offset_line(arch, params, l, r, rng)[0]
-    elif move < 0.1 and arch.activation == "relu":  # turn the unit round: same hyperplane, other side on
-        W[r], b[r] = -W[r], -b[r]
-    elif move < 0.25 and arch.widths[l] > 1 and len(anchors):
-        # clone another unit's direction with an offset through a point: a layer reuses a
-        # direction that already cuts many regions of the layers below
-        k = arch.rank
-        u, v = divmod(r, k)[0], int(rng.integers(arch.widths[l] - 1))
-        v += v >= u
-        H = _layer_inputs(arch, params, anchors[rng.integers(len(anchors), size=2)])[l]
-        rows = slice(u * k, u * k + k)
-        W[rows] = W[v * k:v * k + k] * (1 + rng.normal(scale=scale, size=(k, W.shape[1])))
-        if arch.activation == "relu":  # through the point
-            b[r] = -W[r] @ H[0]
-        else:  # the other unit translated by the difference of two points
-            b[rows] = b[v * k:v * k + k] - W[rows] @ (H[0] - H[1])
-    elif move < 0.55 and len(anchors):
-        h = _layer_inputs(arch, params, anchors[rng.integers(len(anchors), size=1)])[l][0]
-        if arch.activation == "relu":
-            b[r] = -W[r] @ h
-        else:  # a tie of this piece with another piece of its unit at the point
-            u, k = divmod(r, arch.rank)
-            other = u * arch.rank + int((k + 1 + rng.integers(arch.rank - 1)) % arch.rank)
-            b[r] = (W[other] - W[r]) @ h + b[other]
-        b[r] += rng.normal(scale=1e-3 * (1 + abs(b[r])))
-    elif move < 0.85:
-        mag = np.abs(W[r]).max() + 1e-9
-        W[r] += rng.normal(scale=scale * mag, size=W.shape[1])
-        b[r] += rng.normal(scale=scale * (mag + abs(b[r])))
-    else:
-        mag = np.abs(W).max() + 1e-9
-        W += rng.normal(scale=0.1 * scale * mag, size=W.shape)
-        b += rng.normal(scale=0.1 * scale * (mag + np.abs(b)), size=b.shape)
+    r = int(rng.integers(p[l][0].shape[0]))
+    u = rng.random()
+    scale = float(rng.choice(JITTER_SCALES))
+    for _, below, applies, move in MOVES:
+        if u < below and applies(arch, l, anchors):
+            move(arch, params, p, l, r, rng, anchors, scale)
+            break
     return p
 
 
@@ -441,88 +498,103 @@ def search_max_regions(arch, time_limit=60.0, seed=0, max_evals=None, use_constr
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise RegionmathError(f"seed must be a non-negative integer, got {seed!r}")
     upper = bounds.tightest_upper(arch)
-    target = None if upper is None else upper[1]
-    start = time.time()
-    deadline = None if time_limit is None else start + float(time_limit)
+    climb = _Climb(arch, None if upper is None else upper[1], time_limit, max_evals, progress)
     rng = np.random.default_rng(int(seed))
-    patience = patience or (40 + 10 * arch.N)
-    objective = _Objective(arch, deadline)
-    best = {"count": -1, "params": None, "origin": "", "anchors": None}
-    state = {"restarts": 0, "last_report": 0.0, "current": 0}
-    history = []
-
-    def report(force=False):
-        if progress is None:
-            return
-        now = time.time()
-        if force or now - state["last_report"] >= 1.0:
-            state["last_report"] = now
-            progress({"evaluations": objective.evaluations, "best": best["count"], "current": state["current"],
-                      "restarts": state["restarts"], "seconds": now - start, "upper": target})
-
-    def done():
-        return (max_evals is not None and objective.evaluations >= max_evals) or \
-            (target is not None and best["count"] >= target)
-
-    def consider(count, params, anchors, origin):
-        if count > best["count"]:
-            best.update(count=count, params=params, origin=origin, anchors=anchors)
-            history.append((objective.evaluations, round(time.time() - start, 3), count))
-            report(force=True)
-
+    patience = patience or (40 + 10 * arch.N)   # a run gets more tries the more units it can move
+    objective = climb.objective
     starts = []
     complete = True
     try:
         # every construction is counted first; the climbs start from the best of them
         for cid, params in (_construction_seeds(arch) if use_constructions else []):
-            if done():
+            if climb.done():
                 break
             c, a = objective(params)
-            consider(c, params, a, f"construction:{cid}")
+            climb.consider(c, params, a, f"construction:{cid}")
             starts.append((c, cid, params))
         starts.sort(key=lambda t: -t[0])
-        while not done():
+        while not climb.done():
             # a starting point: the next construction, a random network, or a kick of the best
             if starts:
                 _, cid, params = starts.pop(0)
                 origin = f"construction:{cid}"
-            elif best["params"] is not None and rng.random() < kick:
-                params, origin = _kick(arch, best["params"], rng, best["anchors"]), best["origin"]
+            elif climb.best_params is not None and rng.random() < kick:
+                params, origin = _kick(arch, climb.best_params, rng, climb.best_anchors), climb.best_origin
             else:
                 params, origin = _random_params(arch, rng, _sample_points(arch, rng)), "random"
-            state["restarts"] += 1
+            climb.restarts += 1
             cur, anchors = objective(params)
-            consider(cur, params, anchors, origin)
+            climb.consider(cur, params, anchors, origin)
             run_best, stale = cur, 0
-            while stale < patience and not done():
+            while stale < patience and not climb.done():
                 cand = _mutate(arch, params, rng, anchors)
                 c, a = objective(cand)
-                state["current"] = c
+                climb.current = c
                 if c > run_best:
                     run_best, stale = c, 0
                 else:
                     stale += 1
                 if c >= cur or rng.random() < math.exp((c - cur) / (temperature * max(cur, 1))):
                     params, cur, anchors = cand, c, a
-                    if max(np.abs(W).max() for W, _ in params) > 1e3:  # keep the scales sane
+                    if max(np.abs(W).max() for W, _ in params) > RESCALE_ABOVE:
                         params = _normalise(arch, params)
-                    consider(c, cand, a, origin)
-                report()
+                    climb.consider(c, cand, a, origin)
+                climb.report()
     except (_OutOfTime, KeyboardInterrupt):
         complete = False
-    if best["params"] is None:
+    if climb.best_params is None:
         raise RegionmathError(f"the time limit ({time_limit} s) ended the search before one network was counted; "
                               "give more time")
-    if not done():
+    if not climb.done():
         complete = False
-    seconds = time.time() - start
-    network, count, certified, bits = exact_network(arch, best["params"], best["count"])
-    settled = bool(certified and target is not None and count >= target)
+    seconds = time.time() - climb.start
+    network, count, certified, bits = exact_network(arch, climb.best_params, climb.best_count)
+    settled = bool(certified and climb.target is not None and count >= climb.target)
     return SearchResult(architecture=arch, network=network, count=count, certified=certified,
                         complete=complete or settled, settled=settled,
-                        upper=None if upper is None else (upper[0].id, upper[1]), float_count=best["count"],
-                        evaluations=objective.evaluations, restarts=state["restarts"], seconds=seconds,
-                        seed=int(seed), origin=best["origin"], bits=bits, history=history)
+                        upper=None if upper is None else (upper[0].id, upper[1]), float_count=climb.best_count,
+                        evaluations=objective.evaluations, restarts=climb.restarts, seconds=seconds,
+                        seed=int(seed), origin=climb.best_origin, bits=bits, history=climb.history)
+
+
+#: weights larger than this are scaled back (:func:`_normalise`, which changes no region):
+#: repeated jitters drift the scales apart, and the LPs lose precision on badly scaled rows
+RESCALE_ABOVE = 1e3
+
+
+class _Climb:
+    """The state of one search: the best network so far, the budget, the progress reports."""
+
+    def __init__(self, arch, target, time_limit, max_evals, progress):
+        self.start = time.time()
+        self.target, self.max_evals, self.progress = target, max_evals, progress
+        self.objective = _Objective(arch, None if time_limit is None else self.start + float(time_limit))
+        self.best_count, self.best_params, self.best_origin, self.best_anchors = -1, None, "", None
+        self.restarts, self.current, self.last_report = 0, 0, 0.0
+        self.history = []            # (evaluation, seconds, best) at each improvement
+
+    def done(self) -> bool:
+        """The budget is spent or the upper bound is reached."""
+        return (self.max_evals is not None and self.objective.evaluations >= self.max_evals) or \
+            (self.target is not None and self.best_count >= self.target)
+
+    def consider(self, count, params, anchors, origin):
+        """Keep ``params`` when it beats the best count."""
+        if count > self.best_count:
+            self.best_count, self.best_params, self.best_origin, self.best_anchors = count, params, origin, anchors
+            self.history.append((self.objective.evaluations, round(time.time() - self.start, 3), count))
+            self.report(force=True)
+
+    def report(self, force=False):
+        """Call ``progress`` after an improvement and at most once a second otherwise."""
+        if self.progress is None:
+            return
+        now = time.time()
+        if force or now - self.last_report >= 1.0:
+            self.last_report = now
+            self.progress({"evaluations": self.objective.evaluations, "best": self.best_count,
+                           "current": self.current, "restarts": self.restarts, "seconds": now - self.start,
+                           "upper": self.target})
 
 
 # -- rounding to rationals -------------------------------------------------------------------------

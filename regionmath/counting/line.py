@@ -6,7 +6,8 @@ regions are the maximal intervals of constant pattern. :func:`count_line` finds 
 layer in exact rational arithmetic: on each interval of the earlier layers every unit is affine,
 so its breakpoint (relu: its zero; maxout: where two pieces tie) is an exact rational root;
 sorting the roots inside the interval splits it. Each region's witness is its interval's
-midpoint (a Fraction), checked exactly like any other counter's
+midpoint (the nearest float when that is still inside, else a Fraction), checked exactly like
+any other counter's
 (:mod:`regionmath.counting.certify`). No LP, no tolerance.
 
 :func:`line_breakpoints` is the float version for relu networks given as parameter lists:
@@ -60,7 +61,8 @@ def count_line(network, time_limit=None, definition="interior", progress=None, u
     Returns
     -------
     CountResult
-        Method ``"line"``; each region's witness is its interval's midpoint (a Fraction).
+        Method ``"line"``; each region's witness is its interval's midpoint, rounded to the
+        nearest float when that stays strictly inside the interval (else an exact Fraction).
 
     Raises
     ------
@@ -125,13 +127,25 @@ def count_line(network, time_limit=None, definition="interior", progress=None, u
         if not complete:
             break
     regions = RegionArray.from_regions(
-        [Region(tuple(v for layer in p[2] for v in layer), [to_fraction(_inside(p[0], p[1]))]) for p in pieces],
+        [Region(tuple(v for layer in p[2] for v in layer), [_witness(p[0], p[1])]) for p in pieces],
         N=network.N, n0=1)
     if progress is not None:
         progress({"count": len(regions), "seconds": time.perf_counter() - start})
     return CountResult(count=len(regions), method="line", complete=complete,
                        seconds=time.perf_counter() - start, regions=regions,
                        info={"domain": "R^n0" if unbounded else "box"})
+
+
+def _witness(left, right):
+    """The interval's witness: the float nearest its midpoint when that float (an exact dyadic
+    rational) is still strictly inside -- then the witnesses certify in bulk -- else the exact
+    midpoint as a Fraction."""
+    mid = _inside(left, right)
+    f = float(mid)
+    q = to_mpq(f)
+    if (left is None or left < q) and (right is None or q < right):
+        return f
+    return to_fraction(mid)
 
 
 def _inside(left, right):

@@ -1,0 +1,52 @@
+"""counting/certify.py: the exact witness check, one by one and in bulk."""
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from regionmath.counting import Region, RegionArray
+from regionmath.counting.certify import certify_arrays, certify_regions, certify_witness
+from regionmath.network import Network
+
+# |x| = relu(x) + relu(-x) on [-1, 1]: pattern (1, 0) for x > 0, (0, 1) for x < 0
+ABS = Network.from_exact([[[1], [-1]]], [[0, 0]], box=([-1], [1]))
+
+
+@pytest.mark.parametrize("pattern,x,expected", [
+    ((1, 0), [0.5], True), ((0, 1), [-0.25], True),
+    ((1, 0), [-0.5], False),            # the other side
+    ((0, 0), [0.0], False),             # both units are zero at 0 but not identically: a boundary
+    ((1, 0), [1.5], False),             # outside the box
+    ((1, 0), [Fraction(1, 3)], True),   # an exact rational witness
+])
+def test_witness_by_hand(pattern, x, expected):
+    assert certify_witness(ABS, pattern, x) is expected
+
+
+def test_outside_the_box_passes_in_rn0():
+    assert certify_witness(ABS, (1, 0), [1.5], bounded=False)
+
+
+def test_identically_zero_unit_is_inactive():
+    net = Network.from_exact([[[1], [0]]], [[0, 0]], box=([-1], [1]))   # unit 2 is 0 everywhere
+    assert certify_witness(net, (1, 0), [0.5]) and not certify_witness(net, (1, 1), [0.5])
+
+
+def test_bulk_agrees_with_one_by_one():
+    rng = np.random.default_rng(7)
+    net = Network([rng.normal(size=(4, 2)), rng.normal(size=(3, 4))],
+                  [rng.normal(size=4), rng.normal(size=3)])
+    X = rng.uniform(-1, 1, size=(200, 2))
+    P = np.array([net.pattern_key(x) for x in X])
+    P[::7, 0] = 1 - P[::7, 0]            # some wrong patterns
+    bulk = certify_arrays(net, P, X)
+    one = [certify_witness(net, tuple(int(v) for v in p), x) for p, x in zip(P, X)]
+    assert bulk.tolist() == one and not all(one) and any(one)
+
+
+def test_region_array_certified_in_place():
+    regions = RegionArray.from_regions([Region((1, 0), [Fraction(1, 2)]), Region((1, 0), [Fraction(-1, 2)])], 2, 1)
+    assert regions.exact_witnesses
+    assert not certify_regions(ABS, regions)
+    assert regions.certified.tolist() == [True, False]
