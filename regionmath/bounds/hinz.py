@@ -321,13 +321,15 @@ _HINZ2021_REF = ("Using activation histograms to bound the number of affine regi
 
 
 def _matrix_product_expr(family, arch):
-    """``1^T B_L ... B_1 e_{n0}`` as an unevaluated sympy matrix product (numbers of ``arch``)."""
+    """``1^T B_L ... B_1 e_{n0}``: the single entry of an unevaluated sympy matrix product (numbers of
+    ``arch``); ``.doit()`` gives the value."""
+    from sympy.matrices.expressions.matexpr import MatrixElement
     n0_ = arch.n0
     ones = sp.ImmutableMatrix([[1] * (n0_ + 1)])
     start = sp.ImmutableMatrix([0] * n0_ + [1])
     mats = [sp.ImmutableMatrix([[int(x) for x in row] for row in layer_matrix(family, n0_, m)])
             for m in arch.widths]
-    return sp.MatMul(ones, *reversed(mats), start, evaluate=False)
+    return MatrixElement(sp.MatMul(ones, *reversed(mats), start, evaluate=False), 0, 0)
 
 
 class Phi(sp.Function):
