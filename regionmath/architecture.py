@@ -114,3 +114,28 @@ class Architecture:
     def __str__(self):
         s = f"{self.n0}->{'-'.join(map(str, self.widths))}"
         return s if self.activation == "relu" else f"{s} maxout(k={self.rank})"
+
+
+def as_architecture(arch) -> Architecture:
+    """``arch`` as an :class:`Architecture`: one already, or a tuple ``(n0, widths)`` /
+    ``(n0, widths, activation, rank)`` such as ``(2, (3, 3))``.
+
+    Raises
+    ------
+    RegionmathError
+        For anything else.
+
+    Examples
+    --------
+    >>> as_architecture((2, (3,)))
+    Architecture(n0=2, widths=(3,), activation='relu', rank=1)
+    """
+    if isinstance(arch, Architecture):
+        return arch
+    if isinstance(arch, (tuple, list)) and 2 <= len(arch) <= 4:
+        widths = arch[1]
+        if isinstance(widths, numbers.Integral) and not isinstance(widths, bool):
+            widths = (widths,)
+        return Architecture(arch[0], widths, *arch[2:])
+    raise RegionmathError(f"expected an Architecture or a tuple (n0, widths[, activation, rank]) such as (2, (3, 3)), "
+                          f"got {arch!r}")

@@ -1,21 +1,76 @@
 """The ``regionmath`` command: parses, calls the library, prints. No mathematics here.
 
-Exit codes: 0 success; 1 a verification that disagrees or a count that did not complete;
-2 bad input (one line on stderr saying what is wrong and what is allowed).
+Standard output belongs to the result. For the whole command, file descriptor 1 and
+``sys.stdout`` point at stderr, so that nothing a library prints -- a solver's banner, a
+warning written by C code -- can reach the result; the result is written by :func:`emit`
+alone, to a private copy of the original standard output.
+
+Exit codes: 0 success; 1 a verification that disagrees or is inconclusive, or a count that
+did not complete (the message says why); 2 bad input (one line on stderr saying what is
+wrong and what is allowed, before any long work).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 
 from .errors import RegionmathError
+
+_RESULT = None   # the result stream while main() runs (see _result_channel)
+_STARTED = None  # time.monotonic() when main() started: a --time-limit counts from there
+
+
+def emit(text="") -> None:
+    """Write one piece of the result (a line, or a whole JSON document) to standard output."""
+    out = _RESULT if _RESULT is not None else sys.stdout
+    out.write(text + "\n")
+    out.flush()
+
+
+@contextlib.contextmanager
+def _result_channel():
+    """Keep the real standard output for :func:`emit`; send fd 1 and ``sys.stdout`` to stderr."""
+    global _RESULT
+    original = sys.stdout
+    result = original          # an in-memory stream (no descriptor) is written directly
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        original.flush()
+        result = os.fdopen(os.dup(original.fileno()), "w", errors="backslashreplace",
+                           encoding=getattr(original, "encoding", None) or "utf-8")
+    saved_fd1 = None
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        stderr_fd = sys.stderr.fileno()
+        saved_fd1 = os.dup(1)
+        os.dup2(stderr_fd, 1)    # C libraries writing to fd 1 now write to stderr
+    previous, _RESULT = _RESULT, result
+    sys.stdout = sys.stderr      # and so does Python code that prints
+    try:
+        yield
+    finally:
+        sys.stdout, _RESULT = original, previous
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.flush()
+        if result is not original:
+            with contextlib.suppress(OSError, ValueError):   # a closed pipe: nothing more to say
+                result.close()
+        if saved_fd1 is not None:
+            os.dup2(saved_fd1, 1)
+            os.close(saved_fd1)
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2
         raise RegionmathError(f"{self.prog}: {message}")
+
+    def _print_message(self, message, file=None):
+        # argparse prints only --help and --version here (errors come through error()):
+        # they are the command's result
+        if message:
+            emit(message.rstrip("\n"))
 
 
 def _int_list(text):
@@ -26,6 +81,41 @@ def _int_list(text):
     if not values:
         raise argparse.ArgumentTypeError("expected at least one width")
     return values
+
+
+def _positive_int(text):
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return v
+
+
+def _nonnegative_int(text):
+    try:
+        v = int(text)
+    except ValueError:
+        v = -1
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
+    return v
+
+
+def _seconds(text):
+    try:
+        v = float(text)
+    except ValueError:
+        v = float("nan")
+    if not (v > 0 and v != float("inf")):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return v
+
+
+def _named_expand_limit():
+    from .arrangements import NAMED_EXPAND_LIMIT
+    return NAMED_EXPAND_LIMIT
 
 
 def _arch_args(p, widths_required=True):
@@ -41,8 +131,13 @@ def _architecture(args):
     return Architecture(args.n0, tuple(args.widths), activation="maxout", rank=args.rank)
 
 
-def _print_json(obj):
-    print(json.dumps(obj, indent=2))
+def _emit_json(obj):
+    emit(json.dumps(obj, indent=2))
+
+
+def _digits(n) -> str:
+    from .exact import decimal_string
+    return decimal_string(n)
 
 
 # -- bounds ---------------------------------------------------------------------------------
@@ -53,7 +148,7 @@ def _bound_record(bound, arch):
     if violated:
         rec["violated"] = violated
     elif bound.has_value:
-        rec["value"] = str(bound.value(arch))
+        rec["value"] = _digits(bound.value(arch))
     else:
         rec["asymptotic"] = str(bound.asymptotic("n"))
     return rec
@@ -64,16 +159,17 @@ def cmd_bounds(args):
     arch = _architecture(args)
     records = [_bound_record(b, arch) for b in bounds.all_bounds(arch.activation) if not b.needs_weights]
     if args.json:
-        _print_json(records)
+        _emit_json(records)
         return 0
-    print(f"bounds for {arch}")
+    lines = [f"bounds for {arch}"]
     for r in records:
         if not r["hypotheses_hold"]:
             shown = "n/a: " + "; ".join(r["violated"])
         else:
             shown = r["value"] if r["value"] is not None else r.get("asymptotic", "")
-        print(f"  {r['id']:<24} {r['kind']:<6} {shown}")
-        print(f"  {'':<24} {'':<6} ({r['source']})")
+        lines.append(f"  {r['id']:<24} {r['kind']:<6} {shown}")
+        lines.append(f"  {'':<24} {'':<6} ({r['source']})")
+    emit("\n".join(lines))
     return 0
 
 
@@ -83,11 +179,11 @@ def cmd_bound(args):
     if args.asymptotic:
         form = bound.asymptotic(args.variable)
         if args.json:
-            _print_json({"id": bound.id, "kind": bound.kind, "source": str(bound.source),
-                         "order": form.order, "term": str(form.term), "variable": str(form.variable),
-                         "constant": None if form.constant is None else str(form.constant)})
+            _emit_json({"id": bound.id, "kind": bound.kind, "source": str(bound.source),
+                        "order": form.order, "term": str(form.term), "variable": str(form.variable),
+                        "constant": None if form.constant is None else str(form.constant)})
         else:
-            print(form)
+            emit(str(form))
         return 0
     if args.widths is None or args.n0 is None:
         raise RegionmathError("--n0 and --widths are required unless --asymptotic is given")
@@ -99,17 +195,17 @@ def cmd_bound(args):
         import sympy as sp
         expr = bound.expr(arch)
         if args.json:
-            _print_json({"id": bound.id, "kind": bound.kind, "source": str(bound.source), "expr": sp.sstr(expr),
-                         "latex": sp.latex(expr)})
+            _emit_json({"id": bound.id, "kind": bound.kind, "source": str(bound.source), "expr": sp.sstr(expr),
+                        "latex": sp.latex(expr)})
         else:
-            print(sp.pretty(expr, use_unicode=False))
+            emit(sp.pretty(expr, use_unicode=False))
         return 0
     value = bound.value(arch)   # raises, naming the violated hypotheses
     if args.json:
-        _print_json({"id": bound.id, "kind": bound.kind, "value": str(value), "source": str(bound.source),
-                     "hypotheses_hold": True})
+        _emit_json({"id": bound.id, "kind": bound.kind, "value": _digits(value), "source": str(bound.source),
+                    "hypotheses_hold": True})
     else:
-        print(value)
+        emit(_digits(value))
     return 0
 
 
@@ -117,21 +213,27 @@ def cmd_compare(args):
     from .asymptotics import compare
     rec = compare(args.n0, by=args.by, width=args.width, depth=args.depth, deep=args.deep)
     if args.json:
-        _print_json(rec)
+        _emit_json(rec)
         return 0
-    print(rec["summary"])
+    emit(rec["summary"])
     if rec["ratio"] is not None:
-        print(f"deep/shallow leading terms in {rec['variable']}: {rec['ratio']} -> {rec['ratio_limit']}")
+        emit(f"deep/shallow leading terms in {rec['variable']}: {rec['ratio']} -> {rec['ratio_limit']}")
     return 0
 
 
 # -- constructions, counting, verification ------------------------------------------------------
+def _output_file(path):
+    from .outputs import check_output_file
+    return check_output_file(path)
+
+
 def cmd_construct(args):
     from .constructions import build
+    _output_file(args.output)          # before any work
     construction = build(args.id, _architecture(args))
     construction.network.save(args.output)
-    print(f"wrote {args.output}: {construction.id} on {construction.network.architecture}, "
-          f"claimed {construction.claimed} regions")
+    emit(f"wrote {args.output}: {construction.id} on {construction.network.architecture}, "
+         f"claimed {construction.claimed} regions")
     return 0
 
 
@@ -152,18 +254,81 @@ def _progress_printer(enabled):
     return show
 
 
+#: how each incompleteness reads in a sentence
+_WHY = {"time-limit": "time limit reached", "interrupted": "interrupted",
+        "undecided-lp": "an LP the solver could not decide", "solver-failure": "a solver or worker failed"}
+
+
+def _why(reason, info=None):
+    text = _WHY.get(reason, reason or "stopped early")
+    if reason == "undecided-lp" and info and info.get("undecided_subtrees"):
+        n = info["undecided_subtrees"]
+        text += f" in {n} subtree{'s' if n != 1 else ''}"
+    return text
+
+
+def _time_left(limit):
+    """What is left of a --time-limit once loading and setting up took their share."""
+    if limit is None or _STARTED is None:
+        return limit
+    import time
+    return max(limit - (time.monotonic() - _STARTED), 0.01)
+
+
+def _counter_options(args):
+    options = {}
+    if args.jobs is not None:
+        options["jobs"] = args.jobs
+    if args.checkpoint is not None:
+        options["checkpoint"] = args.checkpoint
+    if options and args.method not in ("auto", "enumerate"):
+        raise RegionmathError(f"--jobs and --checkpoint belong to the enumerator; method {args.method} has neither "
+                              "(use --method enumerate)")
+    if args.checkpoint is not None:
+        _output_file(args.checkpoint)
+    return options
+
+
 def cmd_count(args):
     from .counting import count_regions
     from .network import Network
     net = Network.load(args.network)
-    result = count_regions(net, method=args.method, time_limit=args.time_limit, definition=args.definition,
-                           progress=_progress_printer(not args.json and sys.stderr.isatty()))
+    options = _counter_options(args)
+    method = args.method
+    if options and method == "auto":
+        method = "enumerate"
+    show = _progress_printer(not args.json and sys.stderr.isatty())
+    result = count_regions(net, method=method, time_limit=_time_left(args.time_limit), definition=args.definition,
+                           progress=show, **options)
+    if show is not None:
+        print(file=sys.stderr)
     if args.json:
-        _print_json(result.as_dict())
+        _emit_json(result.as_dict())
     else:
-        state = "complete" if result.complete else "INCOMPLETE (a lower bound)"
+        state = "complete" if result.complete else \
+            f"INCOMPLETE ({_why(result.incomplete_reason, result.info)}): a lower bound"
         cert = {True: "certified", False: "NOT certified", None: "not certified"}[result.certified]
-        print(f"{result.count} regions ({state}; {result.method}; {cert}; {result.seconds:.2f} s)")
+        if result.info.get("certification") == "interrupted":
+            cert = "certification interrupted"
+        emit(f"{_digits(result.count)} regions ({state}; {result.method}; {cert}; {result.seconds:.2f} s)")
+        if result.info.get("checkpoint") and not result.complete:
+            print(f"regionmath: resume with --checkpoint {result.info['checkpoint']}", file=sys.stderr)
+    return 0 if result.complete and result.info.get("certification") != "interrupted" else 1
+
+
+def cmd_estimate(args):
+    from .estimate import estimate_regions
+    from .network import Network
+    net = Network.load(args.network)
+    show = None
+    if not args.json and sys.stderr.isatty():
+        def show(info):
+            print(f"  {info['stage']}: {info['seconds']:.0f} s", file=sys.stderr, flush=True)
+    result = estimate_regions(net, time_limit=_time_left(args.time_limit), seed=args.seed, progress=show)
+    if args.json:
+        _emit_json(result.as_dict())
+    else:
+        emit(str(result))
     return 0 if result.complete else 1
 
 
@@ -171,35 +336,43 @@ def cmd_verify(args):
     from .constructions import build
     from .verify import verify
     construction = build(args.id, _architecture(args))
-    report = verify(construction, method=args.method, time_limit=args.time_limit)
+    report = verify(construction, method=args.method, time_limit=_time_left(args.time_limit))
     if args.json:
-        _print_json(report.as_dict())
+        _emit_json(report.as_dict())
     else:
-        print(report)
+        emit(str(report))
     return 0 if report.agrees else 1
 
 
 def cmd_search(args):
     from .search import search_max_regions
+    _output_file(args.output)          # before the search, not after it
     show = None
     if not args.json and sys.stderr.isatty():
         def show(info):
             print(f"\r  best {info['best']} (upper {info['upper']}), {info['evaluations']} evaluations, "
                   f"{info['restarts']} restarts, {info['seconds']:.0f} s", end="", file=sys.stderr, flush=True)
-    result = search_max_regions(_architecture(args), time_limit=args.time_limit, seed=args.seed,
+    result = search_max_regions(_architecture(args), time_limit=_time_left(args.time_limit), seed=args.seed,
                                 max_evals=args.evals, use_constructions=not args.no_constructions, progress=show)
     if show is not None:
         print(file=sys.stderr)
     result.network.save(args.output)
+    if result.undecided:
+        print(f"regionmath: {result.undecided} candidate network(s) skipped: an LP of their count was undecided",
+              file=sys.stderr)
     if args.json:
-        _print_json(result.as_dict())
+        _emit_json(result.as_dict())
     else:
-        state = "settled: meets the upper bound" if result.settled else \
-            ("complete" if result.complete else "INCOMPLETE (time limit): best so far")
+        if result.settled:
+            state = "settled: meets the upper bound"
+        elif result.complete:
+            state = "complete: the evaluation budget was spent"
+        else:
+            state = f"INCOMPLETE ({_why(result.stop_reason)}): best so far"
         up = f"{result.upper[1]} ({result.upper[0]})" if result.upper else "none"
-        print(f"wrote {args.output}: {result.count} regions in R^n0 "
-              f"({'certified' if result.certified else 'NOT certified'}; {state}; upper bound {up}; "
-              f"{result.evaluations} evaluations, {result.seconds:.1f} s)")
+        emit(f"wrote {args.output}: {result.count} regions in R^n0 "
+             f"({'certified' if result.certified else 'NOT certified'}; {state}; upper bound {up}; "
+             f"{result.evaluations} evaluations, {result.seconds:.1f} s)")
     return 0 if result.complete else 1
 
 
@@ -209,22 +382,24 @@ def cmd_arrangement(args):
     if args.file:
         if args.name or args.N is not None:
             raise RegionmathError("give either an arrangement NAME N or --file, not both")
-        arr = arrangements.Arrangement.from_json_file(args.file)
+        summary = arrangements.Arrangement.from_json_file(args.file).summary()
     else:
         if not args.name or args.N is None:
             raise RegionmathError("give an arrangement NAME N (shi, catalan, braid, generic) or --file hyperplanes.json")
-        arr = arrangements.named(args.name, args.N, dim=args.dim)
-    summary = arr.summary()
+        summary = arrangements.named_summary(args.name, args.N, dim=args.dim)
     if args.json:
-        _print_json({k: (str(v) if isinstance(v, int) and not isinstance(v, bool) else v) for k, v in summary.items()})
+        _emit_json({k: (_digits(v) if isinstance(v, int) and not isinstance(v, bool) else v)
+                    for k, v in summary.items()})
     else:
-        for key, v in summary.items():
-            print(f"{key}: {v}")
+        emit("\n".join(f"{key}: {_digits(v) if isinstance(v, int) and not isinstance(v, bool) else v}"
+                       for key, v in summary.items()))
     return 0
 
 
 def cmd_tables(args):
+    from .outputs import check_output_dir
     from .tables import generate
+    check_output_dir(args.out)         # before any table is computed
     generate(args.out, names=args.names or None, progress=not args.quiet)
     return 0
 
@@ -232,15 +407,23 @@ def cmd_tables(args):
 def build_parser():
     p = _Parser(prog="regionmath", description="Linear regions of piecewise-linear networks: "
                                                "bounds, constructions, counting.")
+    from . import __version__
+    p.add_argument("--version", action="version", version=f"regionmath {__version__}")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
     sub.required = True
 
-    q = sub.add_parser("bounds", help="all bounds that apply to an architecture")
+    q = sub.add_parser("bounds", help="all bounds that apply to an architecture",
+                       description="All bounds of the registry for an architecture, as exact integers printed in "
+                                   "full. Limits: any n0 and widths whose values fit in memory; Theorem 1's sum "
+                                   "costs O(L min(n0, width)) big-integer operations, so n0 = 10^8 with small widths "
+                                   "is instant, and values of 10^8 digits take seconds to print.")
     _arch_args(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_bounds)
 
-    q = sub.add_parser("bound", help="one bound: exact value, sympy expression or asymptotic form")
+    q = sub.add_parser("bound", help="one bound: exact value, sympy expression or asymptotic form",
+                       description="One bound of the registry (regionmath list bounds). The exact value is "
+                                   "printed in full (limits as for `regionmath bounds`).")
     q.add_argument("id")
     _arch_args(q, widths_required=False)
     g = q.add_mutually_exclusive_group()
@@ -267,33 +450,56 @@ def build_parser():
     q.set_defaults(func=cmd_construct)
 
     from .counting import METHODS as methods
-    q = sub.add_parser("count", help="count the regions of a network file")
+    q = sub.add_parser("count", help="count the regions of a network file",
+                       description="Count the activation regions of a network file in its box. Exit 0 when the "
+                                   "count is complete, 1 when it stopped early (time limit, Ctrl-C, an undecided "
+                                   "LP: the count is then a lower bound and says why), 2 on bad input.")
     q.add_argument("network")
     q.add_argument("--method", default="auto", choices=methods)
-    q.add_argument("--time-limit", type=float, default=None)
+    q.add_argument("--time-limit", type=_seconds, default=None, metavar="S",
+                   help="stop after S seconds (within 5%% or 2 s) with the regions found so far")
     q.add_argument("--definition", default="interior", choices=["interior", "serra2018"])
+    q.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
+                   help="worker processes of the enumerator (default: every core)")
+    q.add_argument("--checkpoint", default=None, metavar="FILE",
+                   help="record finished subtrees in FILE; run again with the same FILE to resume (enumerator)")
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_count)
+
+    q = sub.add_parser("estimate", help="a network too big to count: certified and probabilistic bounds, "
+                                        "an estimate with its interval, densities")
+    q.add_argument("network")
+    q.add_argument("--time-limit", type=_seconds, default=60.0, metavar="S", help="seconds in all (default 60)")
+    q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_estimate)
 
     q = sub.add_parser("verify", help="build a construction, count it, certify it")
     q.add_argument("id")
     _arch_args(q)
     q.add_argument("--method", default="auto", choices=methods)
-    q.add_argument("--time-limit", type=float, default=None)
+    q.add_argument("--time-limit", type=_seconds, default=None, metavar="S",
+                   help="stop counting after S seconds; an incomplete count is inconclusive unless it already "
+                        "reaches a lower-bound claim")
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_verify)
 
     q = sub.add_parser("search", help="search the weights for many regions in R^n0; write the best network")
     _arch_args(q)
-    q.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
-    q.add_argument("--evals", type=int, default=None, help="budget of region counts")
-    q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--time-limit", type=_seconds, default=60.0, metavar="S", help="seconds (default 60)")
+    q.add_argument("--evals", type=_positive_int, default=None, help="budget of region counts")
+    q.add_argument("--seed", type=_nonnegative_int, default=0)
     q.add_argument("--no-constructions", action="store_true", help="do not start from the published constructions")
     q.add_argument("-o", "--output", required=True)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_search)
 
-    q = sub.add_parser("arrangement", help="a hyperplane arrangement's regions and characteristic polynomial")
+    q = sub.add_parser("arrangement", help="a hyperplane arrangement's regions and characteristic polynomial",
+                       description="Regions, bounded regions and characteristic polynomial of a named "
+                                   "arrangement (from its closed form, any N; the polynomial is written expanded "
+                                   f"up to N = {_named_expand_limit()} and factored beyond) or of the hyperplanes "
+                                   "of a file (by the intersection lattice: tens of hyperplanes in small "
+                                   "dimension).")
     q.add_argument("name", nargs="?", choices=["shi", "catalan", "braid", "generic"])
     q.add_argument("N", nargs="?", type=int)
     q.add_argument("--dim", type=int, default=None)
@@ -303,27 +509,30 @@ def build_parser():
 
     q = sub.add_parser("tables", help="regenerate every table and figure")
     q.add_argument("names", nargs="*", help="only these tables")
-    q.add_argument("--out", default="tables")
+    q.add_argument("--out", default="tables", help="output directory (checked before any table is computed)")
     q.add_argument("--quiet", action="store_true")
     q.set_defaults(func=cmd_tables)
     return p
 
 
 def main(argv=None):
+    """Run one command; returns the exit code (0, 1 or 2, see the module docstring)."""
+    global _STARTED
+    import time
+    _STARTED = time.monotonic()
     sys.set_int_max_str_digits(0)   # exact counts are printed in full, however many digits
-    try:
-        args = build_parser().parse_args(argv)
-        return args.func(args)
-    except RegionmathError as e:
-        print(f"regionmath: error: {e}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("regionmath: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # output piped into `head`: stop quietly
-        import os
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    with _result_channel():
+        try:
+            args = build_parser().parse_args(argv)
+            return args.func(args)
+        except RegionmathError as e:
+            print(f"regionmath: error: {e}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print("regionmath: interrupted", file=sys.stderr)
+            return 130
+        except BrokenPipeError:  # output piped into `head`: stop quietly
+            return 0
 
 
 if __name__ == "__main__":

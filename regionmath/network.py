@@ -38,6 +38,36 @@ from .exact import fraction_array, to_fraction  # noqa: F401  (to_fraction: re-e
 _INT64 = 2 ** 62
 
 
+#: the largest pre-activation bound on the box a network may have (see Network._check_scale):
+#: squares of such values (row norms) stay finite in double precision
+MAX_SCALE = 1e150
+
+
+def _box_side(v, d, name) -> np.ndarray:
+    """One side of the domain box: a number (every coordinate) or ``d`` numbers."""
+    try:
+        a = np.asarray(v, dtype=float)
+    except (TypeError, ValueError):
+        raise RegionmathError(f"the {name} side of the domain box must be numbers, got {v!r}") from None
+    if a.ndim == 0:
+        return np.full(d, float(a))
+    if a.shape != (d,):
+        raise RegionmathError(f"the {name} side of the domain box has {a.size} entries in shape {a.shape}; "
+                              f"the network has {d} inputs: give one number or {d}")
+    return a.copy()
+
+
+def _check_float_image(name, exact, floats):
+    """The float weights must be the float images of the exact ones (to rounding)."""
+    image = np.array([float(q) for q in exact.ravel()], dtype=float).reshape(exact.shape)
+    tol = 4 * np.spacing(np.abs(image))
+    bad = np.abs(image - floats) > tol
+    if bad.any():
+        idx = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise RegionmathError(f"the exact and float weights disagree: {name}{list(idx)} is {exact[idx]} exactly "
+                              f"but {float(floats[idx])!r} as a float; a network file's two copies must match")
+
+
 def _float_array(a) -> np.ndarray:
     return np.array([[float(v) for v in row] for row in a], dtype=float) if np.ndim(a) == 2 else np.array([float(v) for v in a], dtype=float)
 
@@ -104,8 +134,7 @@ class Network:
         d = self.n0
         if box is None:
             box = (-np.ones(d), np.ones(d))
-        lo = np.broadcast_to(np.asarray(box[0], dtype=float), (d,)).copy()
-        hi = np.broadcast_to(np.asarray(box[1], dtype=float), (d,)).copy()
+        lo, hi = (_box_side(v, d, name) for v, name in zip(box, ("lower", "upper")))
         if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))):
             raise RegionmathError("the domain box must have finite bounds")
         if np.any(lo >= hi):
@@ -121,6 +150,23 @@ class Network:
             for l, (W, Wf, b, bf) in enumerate(zip(self.exact_weights, self.weights, self.exact_biases, self.biases), 1):
                 if W.shape != Wf.shape or b.shape != bf.shape:
                     raise RegionmathError(f"exact W{l}/b{l} shapes differ from the float weights")
+                for name, q, f in ((f"W{l}", W, Wf), (f"b{l}", b, bf)):
+                    _check_float_image(name, q, f)
+        self._check_scale()
+
+    def _check_scale(self):
+        """Refuse weights whose pre-activations on the box could leave the range in which the
+        float counters work: a bound ``s_l`` on ``|z_l|`` (``s_0 = max(1, |box|)``,
+        ``s_l = |W_l|_inf s_{l-1} + |b_l|_inf``) must stay below :data:`MAX_SCALE`."""
+        s = max(1.0, float(np.abs(self.box[0]).max()), float(np.abs(self.box[1]).max()))
+        with np.errstate(over="ignore"):
+            for l, (W, b) in enumerate(zip(self.weights, self.biases), 1):
+                s = float(np.abs(W).sum(axis=1).max()) * s + float(np.abs(b).max())
+                if not s <= MAX_SCALE:
+                    raise RegionmathError(
+                        f"the weights are too large: the pre-activations of layer {l} can reach {s:.3g} on the box, "
+                        f"beyond {MAX_SCALE:.0e} (double-precision counting and certification need less); "
+                        "rescale the weights or the box (relu and maxout commute with positive scaling)")
 
     # -- construction --------------------------------------------------------------------
     @classmethod
@@ -248,7 +294,14 @@ class Network:
     # -- files ---------------------------------------------------------------------------
     def save(self, path) -> None:
         """Write the .npz format of DESIGN.md (exact weights as numerator/denominator arrays,
-        or as 'p/q' strings where an entry exceeds 64 bits)."""
+        or as 'p/q' strings where an entry exceeds 64 bits).
+
+        Raises
+        ------
+        RegionmathError
+            When ``path`` cannot be written (missing directory, a directory, read-only);
+            nothing is left behind.
+        """
         arrays = {"activation": np.array(self.activation), "rank": np.array(self.rank),
                   "box_lo": self.box[0], "box_hi": self.box[1]}
         for l, (W, b) in enumerate(zip(self.weights, self.biases), 1):
@@ -264,10 +317,9 @@ class Network:
                         arrays[name + "_den"] = np.array([q.denominator for q in flat], dtype=np.int64).reshape(arr.shape)
                     else:
                         arrays[name + "_q"] = np.array([str(q) for q in flat]).reshape(arr.shape)
-        path = Path(path)
-        tmp = path.with_name(path.name + ".part.npz")
-        np.savez(tmp, **arrays)
-        tmp.replace(path)  # no partial output file
+        from .outputs import atomic_output
+        with atomic_output(path) as f:   # checked first; no partial file on failure
+            np.savez(f, **arrays)
 
     @classmethod
     def load(cls, path) -> "Network":
@@ -337,7 +389,10 @@ class Network:
                 exact = (Wq, bq)
         finally:
             data.close()
-        return cls(weights, biases, activation, rank, output=output, box=box, exact=exact)
+        try:
+            return cls(weights, biases, activation, rank, output=output, box=box, exact=exact)
+        except RegionmathError as e:
+            raise RegionmathError(f"{path}: {e}") from None
 
     def __repr__(self):
         return f"<Network {self.architecture}{' exact' if self.is_exact else ''} on box [{self.box[0].min()}, {self.box[1].max()}]>"

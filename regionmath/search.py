@@ -160,6 +160,10 @@ class SearchResult:
     origin: str = ""                       # "random" or "construction:<id>"
     bits: int = 0                          # significant bits of the rounding that kept the count
     history: list = field(default_factory=list)   # (evaluation, seconds, best) at each improvement
+    #: why the search stopped: "settled" (the upper bound was met), "evaluations" (the budget
+    #: was spent), "time-limit" or "interrupted"
+    stop_reason: str = ""
+    undecided: int = 0                     # candidates skipped: an LP of their count was undecided
 
     def as_dict(self) -> dict:
         return {"architecture": str(self.architecture), "n0": self.architecture.n0,
@@ -169,7 +173,8 @@ class SearchResult:
                 "upper": None if self.upper is None else {"id": self.upper[0], "value": str(self.upper[1])},
                 "float_count": str(self.float_count), "evaluations": self.evaluations,
                 "restarts": self.restarts, "seconds": round(self.seconds, 2), "seed": self.seed,
-                "origin": self.origin, "bits": self.bits}
+                "origin": self.origin, "bits": self.bits, "stop_reason": self.stop_reason,
+                "undecided_candidates": self.undecided}
 
 
 def _check_arch(arch):
@@ -193,6 +198,7 @@ class _Objective:
 
     def __init__(self, arch, deadline):
         self.arch, self.deadline, self.evaluations, self.failures = arch, deadline, 0, 0
+        self.undecided = 0   # candidates skipped because HiGHS left one of their LPs undecided
 
     def __call__(self, params):
         from .counting.parallel import count_enumerate
@@ -213,7 +219,15 @@ class _Objective:
             self.failures += 1
             return -1, np.zeros((0, self.arch.n0))
         if not res.complete:
-            raise _OutOfTime()
+            if res.incomplete_reason == "interrupted":
+                raise KeyboardInterrupt
+            if res.incomplete_reason == "time-limit":
+                raise _OutOfTime()
+            # an LP the solver could not decide (a near-degenerate candidate): its count is
+            # only a lower bound, so the candidate is skipped and the search goes on
+            self.undecided += 1
+            self.failures += 1
+            return -1, np.zeros((0, self.arch.n0))
         wit = np.asarray(res.regions.witnesses, dtype=float).reshape(-1, self.arch.n0)
         if len(wit) and np.abs(wit).max() > WITNESS_CAP:
             self.failures += 1
@@ -504,6 +518,7 @@ def search_max_regions(arch, time_limit=60.0, seed=0, max_evals=None, use_constr
     objective = climb.objective
     starts = []
     complete = True
+    stop_reason = None
     try:
         # every construction is counted first; the climbs start from the best of them
         for cid, params in (_construction_seeds(arch) if use_constructions else []):
@@ -540,13 +555,19 @@ def search_max_regions(arch, time_limit=60.0, seed=0, max_evals=None, use_constr
                         params = _normalise(arch, params)
                     climb.consider(c, cand, a, origin)
                 climb.report()
-    except (_OutOfTime, KeyboardInterrupt):
-        complete = False
+    except _OutOfTime:
+        complete, stop_reason = False, "time-limit"
+    except KeyboardInterrupt:
+        complete, stop_reason = False, "interrupted"
     if climb.best_params is None:
+        if stop_reason == "interrupted":
+            raise KeyboardInterrupt
         raise RegionmathError(f"the time limit ({time_limit} s) ended the search before one network was counted; "
                               "give more time")
     if not climb.done():
         complete = False
+    if stop_reason is None:
+        stop_reason = "settled" if climb.target is not None and climb.best_count >= climb.target else "evaluations"
     seconds = time.time() - climb.start
     network, count, certified, bits = exact_network(arch, climb.best_params, climb.best_count)
     settled = bool(certified and climb.target is not None and count >= climb.target)
@@ -554,7 +575,8 @@ def search_max_regions(arch, time_limit=60.0, seed=0, max_evals=None, use_constr
                         complete=complete or settled, settled=settled,
                         upper=None if upper is None else (upper[0].id, upper[1]), float_count=climb.best_count,
                         evaluations=objective.evaluations, restarts=climb.restarts, seconds=seconds,
-                        seed=int(seed), origin=climb.best_origin, bits=bits, history=climb.history)
+                        seed=int(seed), origin=climb.best_origin, bits=bits, history=climb.history,
+                        stop_reason=stop_reason, undecided=objective.undecided)
 
 
 #: weights larger than this are scaled back (:func:`_normalise`, which changes no region):

@@ -39,8 +39,12 @@ from .errors import RegionmathError
 class VerificationReport:
     """Claimed vs counted for one construction.
 
-    ``agrees`` is True when the count is complete and certified and equals the claim (an
-    exact construction) or is at least the claim (``exact`` False).
+    ``agrees`` is True when the count is certified and equals the claim (an exact
+    construction; the count complete) or is at least the claim (``exact`` False; an
+    incomplete count is a lower bound and can show that). It is False only when a complete
+    count is below the claim (or, for an exact construction, differs from it), and None --
+    inconclusive -- otherwise: an incomplete count that has not reached the claim, or a count
+    whose witnesses were not all certified.
     """
 
     construction: str
@@ -48,7 +52,7 @@ class VerificationReport:
     claimed: int
     counted: int
     method: str
-    agrees: bool
+    agrees: Optional[bool]
     certified: Optional[bool]
     complete: bool
     seconds: float
@@ -56,19 +60,30 @@ class VerificationReport:
     designed: Optional[int] = None
     notes: str = ""
     regions: list = field(default_factory=list, repr=False)
+    incomplete_reason: Optional[str] = None
+
+    @property
+    def verdict(self) -> str:
+        """``"agrees"``, ``"disagrees"`` or ``"inconclusive"``."""
+        return {True: "agrees", False: "disagrees", None: "inconclusive"}[self.agrees]
 
     def as_dict(self) -> dict:
         """JSON-ready: exact integers as decimal strings."""
         return {"construction": self.construction, "architecture": self.architecture,
                 "claimed": str(self.claimed), "counted": str(self.counted), "method": self.method,
-                "agrees": self.agrees, "certified": self.certified, "complete": self.complete,
+                "agrees": self.agrees, "verdict": self.verdict, "certified": self.certified,
+                "complete": self.complete, "incomplete_reason": self.incomplete_reason,
                 "exact": self.exact, "seconds": round(self.seconds, 3)}
 
     def __str__(self):
-        state = "complete" if self.complete else "INCOMPLETE"
+        state = "complete" if self.complete else f"INCOMPLETE: {self.incomplete_reason or 'stopped early'}"
         cert = {True: "certified", False: "NOT certified", None: "not certified"}[self.certified]
         rule = "exact construction: counted == claimed" if self.exact else "lower bound: counted >= claimed"
-        verdict = "agrees" if self.agrees else "DISAGREES"
+        if self.agrees is None:
+            verdict = (f"inconclusive (counted at least {self.counted} of the claimed {self.claimed})"
+                       if not self.complete else "inconclusive (the count is not certified)")
+        else:
+            verdict = "agrees" if self.agrees else "DISAGREES"
         return (f"{self.construction} on {self.architecture}: claimed {self.claimed}, counted {self.counted} "
                 f"({self.method}, {state}, {cert}): {verdict} ({rule}); {self.seconds:.2f} s")
 
@@ -110,16 +125,46 @@ def verify(construction, method="auto", time_limit=None, progress=None) -> Verif
     result = count(construction.network, method=method, time_limit=time_limit, progress=progress)
     counted, claimed = int(result.count), int(construction.claimed)
     certified = result.certified
-    if construction.exact:
-        agrees = result.complete and counted == claimed
-    else:
-        agrees = counted >= claimed   # an incomplete count is a lower bound: it can establish >=
-    agrees = bool(agrees and certified is True)
+    agrees = verdict(counted, claimed, bool(result.complete), certified is True, construction.exact)
     return VerificationReport(construction=construction.id, architecture=str(construction.network.architecture),
                               claimed=claimed, counted=counted, method=result.method, agrees=agrees,
                               certified=certified, complete=bool(result.complete),
                               seconds=time.perf_counter() - start, exact=construction.exact,
-                              designed=construction.designed, notes=construction.notes, regions=result.regions)
+                              designed=construction.designed, notes=construction.notes, regions=result.regions,
+                              incomplete_reason=None if result.complete else result.incomplete_reason)
+
+
+def verdict(counted, claimed, complete, certified, exact):
+    """True (agrees), False (disagrees) or None (inconclusive) for a count against a claim.
+
+    Parameters
+    ----------
+    counted, claimed : int
+    complete : bool
+        An incomplete count is a lower bound on the regions.
+    certified : bool
+        Every counted region's witness passed the exact check (the count is a proved lower
+        bound).
+    exact : bool
+        The claim is the exact number of regions (else a lower bound on them).
+
+    Examples
+    --------
+    >>> verdict(10, 12, complete=False, certified=True, exact=True)    # None: inconclusive
+    >>> verdict(10, 12, complete=True, certified=True, exact=True)
+    False
+    >>> verdict(12, 12, complete=False, certified=True, exact=False)   # >= shown on the way
+    True
+    """
+    if complete and (counted < claimed or (exact and counted != claimed)):
+        return False             # the whole count is below (or, exactly, off) the claim
+    if certified and not exact and counted >= claimed:
+        return True              # proved lower bound reaches the claim, complete or not
+    if certified and exact and complete and counted == claimed:
+        return True
+    if certified and exact and counted > claimed:
+        return False             # more proved regions than an exact claim allows
+    return None
 
 
 #: (construction id, Architecture) pairs of the verification table; about a minute in all

@@ -28,7 +28,7 @@ from typing import Optional
 
 import sympy as sp
 
-from ..architecture import Architecture
+from ..architecture import Architecture, as_architecture
 from ..errors import HypothesisError, RegionmathError
 
 n0, n, L, k = sp.symbols("n0 n L k", positive=True, integer=True)
@@ -128,7 +128,9 @@ class Bound:
 
     # -- public ----------------------------------------------------------------------
     def hypotheses(self, arch: Architecture) -> list:
-        """Violated hypotheses of this result for ``arch``, in words (empty: it applies)."""
+        """Violated hypotheses of this result for ``arch`` (an Architecture or a tuple
+        ``(n0, widths)``), in words (empty: it applies)."""
+        arch = as_architecture(arch)
         if arch.activation != self.activation:
             return [f"it is a bound for {self.activation} networks, the architecture is {arch.activation}"]
         return list(self._hypotheses(arch))
@@ -137,6 +139,7 @@ class Bound:
         return not self.hypotheses(arch)
 
     def check(self, arch: Architecture) -> None:
+        arch = as_architecture(arch)
         bad = self.hypotheses(arch)
         if bad:
             raise HypothesisError(self.id, bad)
@@ -146,6 +149,7 @@ class Bound:
         if not self.has_value:
             raise RegionmathError(f"{self.id} is asymptotic only (no published constant): it has no exact value; "
                                   "ask for its asymptotic form")
+        arch = as_architecture(arch)
         self.check(arch)
         return int(self._value(arch, **extra))
 
@@ -153,7 +157,7 @@ class Bound:
         """The bound as a sympy expression in ``n0``, ``n_1..n_L`` (and ``k``), ``L = arch.L``."""
         if not self.has_value:
             raise RegionmathError(f"{self.id} is asymptotic only: it has no exact expression")
-        return self._expr(arch)
+        return self._expr(as_architecture(arch))
 
     def asymptotic(self, var="n") -> AsymptoticForm:
         """Leading growth for uniform width ``n -> oo`` (``var="n"``) or depth ``L -> oo``."""

@@ -268,6 +268,7 @@ def serra2018_thm1_dp(n0: int, widths, caps=None) -> int:
     """
     widths = tuple(widths)
     caps = _check_caps(widths, caps)
+    n0 = min(n0, max(widths))   # j_l <= n_l, so a larger n0 never binds: work is O(L min(n0, n))
     rows = _binomial_rows(n0, widths)
     # split where the two halves' numbers are about equally long
     sizes = list(accumulate(int(rows[m][1][min(n0, m)]).bit_length() for m in widths))

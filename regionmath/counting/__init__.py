@@ -43,6 +43,9 @@ from .result import INCOMPLETE_REASONS, CountResult, Region, RegionArray
 __all__ = ["count_regions", "CountResult", "Region", "RegionArray", "CountingMethod", "COUNTING_METHODS",
            "METHODS", "DEFINITIONS", "DOMAINS", "RN0", "INCOMPLETE_REASONS"]
 
+#: the share of a time limit given to the counter; the rest is for certifying what it found
+CERTIFY_SHARE = 0.95
+
 #: the domain "all of R^n0" (any other domain is a box)
 RN0 = "R^n0"
 DOMAINS = ("box", RN0)
@@ -103,14 +106,17 @@ def count_regions(network, domain=None, method="auto", time_limit=None, definiti
 
     Parameters
     ----------
-    network : Network
+    network : Network or path
+        A network, or the path of a network file (``.npz``, see :meth:`Network.load`).
     domain : None, (lo, hi) or "R^n0"
-        None: the network's box; ``(lo, hi)``: another box; :data:`RN0`: all of ``R^n0``
-        (methods enumerate and line).
+        None: the network's box; ``(lo, hi)``: another box (each side one number or ``n0``
+        numbers); :data:`RN0`: all of ``R^n0`` (methods enumerate and line).
     method : {"auto", "enumerate", "milp", "brute", "line"}
         See :data:`COUNTING_METHODS`; "auto" takes the enumerator (the MILP for "serra2018").
     time_limit : float or None
-        Seconds; when reached the result has ``complete=False`` and the count found so far.
+        Seconds for counting and certifying (the counter gets :data:`CERTIFY_SHARE` of them);
+        when reached the result has ``complete=False``, ``incomplete_reason="time-limit"`` and
+        the count found so far.
     definition : {"interior", "serra2018"}
         "interior" counts patterns whose region has non-empty interior (the toolkit's
         definition); "serra2018" counts what the MILP as printed in Serra et al. 2018 accepts
@@ -125,19 +131,23 @@ def count_regions(network, domain=None, method="auto", time_limit=None, definiti
     Returns
     -------
     CountResult
+        ``incomplete_reason`` says why an incomplete count stopped (:data:`INCOMPLETE_REASONS`).
 
     Raises
     ------
     RegionmathError
         For an unknown method, definition or domain, a method that cannot count this network
-        or domain, or a time limit that is not positive.
+        or domain, a time limit that is not a positive number, or a network that is neither a
+        Network nor the path of a network file (one line saying what is allowed).
     """
+    network = _network_argument(network)
     if method not in METHODS:
         raise RegionmathError(f"unknown counting method {method!r}; allowed: {', '.join(METHODS)}")
     if definition not in DEFINITIONS:
         raise RegionmathError(f"unknown definition {definition!r}; allowed: {', '.join(DEFINITIONS)}")
-    if time_limit is not None and not time_limit > 0:
-        raise RegionmathError(f"time limit must be a positive number of seconds, got {time_limit!r}")
+    time_limit = check_time_limit(time_limit)
+    if progress is not None and not callable(progress):
+        raise RegionmathError(f"progress must be a callable or None, got {type(progress).__name__}")
     if options.pop("unbounded", False):   # the older spelling of domain=RN0
         domain = RN0
     if isinstance(domain, str):
@@ -148,7 +158,12 @@ def count_regions(network, domain=None, method="auto", time_limit=None, definiti
     else:
         kind = "box"
         if domain is not None:
-            network = network.with_box(*domain)
+            try:
+                lo, hi = domain
+            except (TypeError, ValueError):
+                raise RegionmathError("domain must be None, a pair (lo, hi) of numbers or n0-vectors, "
+                                      f"or {RN0!r}") from None
+            network = network.with_box(lo, hi)
     if method == "auto":
         method = _default_method(network, definition)
     counter = COUNTING_METHODS[method]
@@ -156,11 +171,45 @@ def count_regions(network, domain=None, method="auto", time_limit=None, definiti
     if kind == RN0:
         options["unbounded"] = True
     start = time.perf_counter()
-    result = counter.load()(network, time_limit=time_limit, definition=definition, progress=progress, **options)
+    # the counter stops at 95% of the limit: the exact certification of what it found comes on
+    # top, and the whole stays within 5% of the limit
+    budget = None if time_limit is None else CERTIFY_SHARE * time_limit if certify else time_limit
+    result = counter.load()(network, time_limit=budget, definition=definition, progress=progress, **options)
+    if not result.complete and result.incomplete_reason is None:
+        # a counter that does not say why (milp, brute, line) stops early only at its time
+        # limit or when interrupted (SCIP's "userinterrupt"): without a limit it was interrupted
+        interrupted = result.info.get("interrupted") or time_limit is None
+        result.incomplete_reason = "interrupted" if interrupted else "time-limit"
     if certify and definition == "interior":
-        certify_count(network, result, bounded=kind == "box")
+        try:
+            certify_count(network, result, bounded=kind == "box")
+        except KeyboardInterrupt:   # the count stands; its certificate is unknown
+            result.certified = None
+            result.info["certification"] = "interrupted"
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _network_argument(network):
+    """A Network, or the path of a network file (loaded)."""
+    from ..network import Network
+    if isinstance(network, Network):
+        return network
+    if isinstance(network, (str, bytes)) or hasattr(network, "__fspath__"):
+        return Network.load(network)
+    raise RegionmathError(f"network must be a regionmath Network or the path of a .npz network file, "
+                          f"got {type(network).__name__}")
+
+
+def check_time_limit(time_limit):
+    """``time_limit`` as a float number of seconds (None: no limit); anything else raises."""
+    if time_limit is None:
+        return None
+    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float, np.integer, np.floating)):
+        raise RegionmathError(f"time limit must be a positive number of seconds or None, got {time_limit!r}")
+    if not (time_limit > 0 and np.isfinite(time_limit)):
+        raise RegionmathError(f"time limit must be a positive, finite number of seconds, got {time_limit!r}")
+    return float(time_limit)
 
 
 def certify_count(network, result, bounded=True) -> bool:

@@ -179,7 +179,7 @@ def certify_arrays(network, patterns, witnesses, bounded=True, chunk=4096) -> np
     identically zero units and identical maxout pieces) go to :func:`certify_witness`.
     """
     patterns = np.asarray(patterns)
-    X = np.asarray(witnesses, dtype=float).reshape(len(patterns), -1)
+    X = np.asarray(witnesses, dtype=float).reshape(len(patterns), network.n0)   # n0: no -1 for 0 rows
     R = len(patterns)
     ok = np.zeros(R, dtype=bool)
     if R == 0:

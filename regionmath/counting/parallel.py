@@ -63,7 +63,7 @@ def _enumerator(key, network, unbounded, min_margin):
 
 def subtree_task(key, network, unbounded, min_margin, root, deadline, collect):
     """Count one subtree (a root of :meth:`Enumerator.split`). Returns
-    ``(root decisions, count, complete, patterns, witnesses, lps)``."""
+    ``(root decisions, count, complete, patterns, witnesses, lps, why incomplete or None)``."""
     enum = _enumerator(key, network, unbounded, min_margin)
     return _serial(enum, root, deadline, collect, _STOP_EVENT)
 
@@ -253,12 +253,20 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
             raise RegionmathError(f"the checkpoint {ck.path} splits at depth {ck.depth}, not {split_depth}; "
                                   "resume with the same split or give a new path")
         split_depth = ck.depth
-    if split_depth is not None:
-        roots, count, complete, leaves = enum.split(split_depth, deadline=deadline, collect=collect)
-        depth = split_depth
-    else:
-        single = workers == 1 and ck is None
-        depth, roots, count, complete, leaves = _choose_depth(enum, 1 if single else 32 * workers, deadline, collect)
+    try:
+        if split_depth is not None:
+            roots, count, complete, leaves = enum.split(split_depth, deadline=deadline, collect=collect)
+            depth = split_depth
+        else:
+            single = workers == 1 and ck is None
+            depth, roots, count, complete, leaves = _choose_depth(enum, 1 if single else 32 * workers, deadline,
+                                                                  collect)
+        split_reason = None if complete else _why_stopped(deadline, None)
+    except KeyboardInterrupt:   # Ctrl-C while splitting: the regions met so far, flagged
+        depth, roots, complete, split_reason = split_depth or 0, [], False, "interrupted"
+        count, leaves = enum.leaf_count, enum._take_leaves()
+        if collect:
+            count = len(leaves[0])   # the signal may fall between counting a leaf and storing it
     lps = enum.lp_count
     if ck is not None and ck.depth is None and complete:
         ck.set_depth(depth)
@@ -281,8 +289,11 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
 
     n_roots = len(roots)
     roots = list(roots)
+    # "stopped": no more subtrees are started (time limit, Ctrl-C, a lost worker); a subtree
+    # left undecided by an LP only leaves its own regions out, the others are still counted
     state = {"total": total, "last": 0.0, "complete": complete, "lps": lps, "error": None,
-             "interrupted": False, "finished": resumed}
+             "interrupted": split_reason == "interrupted", "finished": resumed, "stopped": not complete,
+             "undecided": int(split_reason == "undecided-lp"), "timed_out": split_reason == "time-limit"}
 
     def report(current=0):
         if progress is None:
@@ -297,7 +308,7 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
                   "subtrees_done": state["finished"], "subtrees": n_roots + resumed})
 
     def accept(result):
-        prefix, n, done, pats, wits, n_lps = result
+        prefix, n, done, pats, wits, n_lps, why = result
         state["total"] += n
         state["lps"] += n_lps
         if collect:
@@ -309,6 +320,12 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
                 ck.record(prefix, n, pats if collect else pats[:0], wits if collect else wits[:0])
         else:
             state["complete"] = False
+            if why == "undecided-lp":
+                state["undecided"] += 1
+            else:
+                state["stopped"] = True
+                state["timed_out"] |= why == "time-limit"
+                state["interrupted"] |= why == "interrupted"
         report()
 
     if complete and roots:
@@ -320,15 +337,21 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
                 # for starting processes (which made small counts slower than one process)
                 budget = float("inf") if workers == 1 or len(roots) == 1 else start + SERIAL_SECONDS
                 enum.tick = lambda: report(enum.leaf_count)
-                while roots and state["complete"] and time.perf_counter() < budget:
+                while roots and not state["stopped"] and time.perf_counter() < budget:
                     accept(_serial(enum, roots.pop(0), deadline, collect))
                 enum.tick = None
-                if roots and state["complete"]:
+                if roots and not state["stopped"]:
                     _run_pool(workers, key, network, unbounded, min_margin, roots, deadline, collect, accept, state)
         except KeyboardInterrupt:
             state["interrupted"] = True
             state["complete"] = False
+    if deadline is not None and time.time() >= deadline and state["finished"] < n_roots + resumed:
+        state["timed_out"] = True
     finished_all = state["complete"] and state["finished"] == n_roots + resumed and state["error"] is None
+    reason = None
+    if not finished_all:   # the most telling first: more time would not decide an undecided LP
+        reason = ("interrupted" if state["interrupted"] else "undecided-lp" if state["undecided"]
+                  else "time-limit" if state["timed_out"] else "solver-failure")
     report(-1)
     if collect:
         pats = np.concatenate(pats_parts) if pats_parts else np.zeros((0, network.N), np.int16)
@@ -340,23 +363,42 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
             "resumed_subtrees": resumed, "subtrees_in_workers": state.get("in_workers", 0), "domain": "R^n0" if unbounded else "box", "min_margin": min_margin}
     if state["interrupted"]:
         info["interrupted"] = True
+    if state["undecided"]:
+        info["undecided_subtrees"] = state["undecided"]
     if state["error"]:
         info["error"] = state["error"]
     if ck is not None:
         info["checkpoint"] = str(ck.path)
     return CountResult(count=state["total"], method="enumerate", complete=bool(finished_all),
-                       seconds=time.perf_counter() - start, regions=regions, info=info)
+                       seconds=time.perf_counter() - start, regions=regions, info=info, incomplete_reason=reason)
+
+
+def _why_stopped(deadline, stop_event):
+    """Why a subtree returned unfinished. The enumerator stops at the deadline, at a stop
+    request, or on an LP HiGHS could not decide; the first two stay true once true, so
+    neither holding now means the LP."""
+    if deadline is not None and time.time() >= deadline:
+        return "time-limit"
+    if stop_event is not None and stop_event.is_set():
+        return "interrupted"
+    return "undecided-lp"
 
 
 def _serial(enum, root, deadline, collect, stop_event=None):
+    if (deadline is not None and time.time() >= deadline) or (stop_event is not None and stop_event.is_set()):
+        # a queued subtree started after the end: replaying its root would only cost time
+        empty = (np.zeros((0, enum.N), dtype=np.int16), np.zeros((0, enum.n0)))
+        return (root[0], 0, False, *empty, 0, _why_stopped(deadline, stop_event))
     lps = enum.lp_count
     count, complete, (pats, wits) = enum.run_subtree(root, deadline=deadline, stop_event=stop_event, collect=collect)
-    return root[0], count, complete, pats, wits, enum.lp_count - lps
+    why = None if complete else _why_stopped(deadline, stop_event)
+    return root[0], count, complete, pats, wits, enum.lp_count - lps, why
 
 
 def _run_pool(workers, key, network, unbounded, min_margin, roots, deadline, collect, accept, state):
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import TimeoutError as FuturesTimeout   # not the builtin before 3.11
     from concurrent.futures.process import BrokenProcessPool
 
     if "fork" in mp.get_all_start_methods():
@@ -373,27 +415,40 @@ def _run_pool(workers, key, network, unbounded, min_margin, roots, deadline, col
     futures = [ex.submit(_pool_task, key, unbounded, min_margin, root, deadline, collect) for root in roots]
     state["in_workers"] = len(futures)
     accepted = set()
+
+    def drain():
+        """Stop: running subtrees return what they found; queued ones are cancelled."""
+        stop.set()
+        for fut in futures:
+            fut.cancel()
+        for fut in futures:
+            if fut in accepted or fut.cancelled():
+                continue
+            try:
+                accept(fut.result())
+            except Exception:  # noqa: BLE001 - best effort while stopping
+                pass
+        state["complete"] = False
+        state["stopped"] = True
+
     try:
         try:
-            for fut in as_completed(futures):
+            # at the deadline the parent stops the workers itself: a worker checks the
+            # clock only every few hundred nodes, and queued subtrees need not start at all
+            timeout = None if deadline is None else max(deadline - time.time(), 0.0)
+            for fut in as_completed(futures, timeout=timeout):
                 accepted.add(fut)
                 accept(fut.result())
+        except FuturesTimeout:
+            state["timed_out"] = True
+            drain()
         except KeyboardInterrupt:
             state["interrupted"] = True
-            stop.set()  # running subtrees return what they found; queued ones are cancelled
-            for fut in futures:
-                fut.cancel()
-            for fut in futures:
-                if fut in accepted or fut.cancelled():
-                    continue
-                try:
-                    accept(fut.result())
-                except Exception:  # noqa: BLE001 - best effort while stopping
-                    pass
-            state["complete"] = False
+            drain()
     except BrokenProcessPool:
         state["error"] = "a worker process died; the finished subtrees are kept"
         state["complete"] = False
+        state["stopped"] = True
     finally:
         ex.shutdown(wait=True, cancel_futures=True)
 
@@ -412,7 +467,9 @@ def _run_dask(client, key, network, unbounded, min_margin, roots, deadline, coll
             except Exception as e:  # noqa: BLE001 - a lost worker or a failed task
                 state["error"] = f"a Dask task failed ({type(e).__name__}); the finished subtrees are kept"
                 state["complete"] = False
+                state["stopped"] = True
     except KeyboardInterrupt:
         state["interrupted"] = True
         state["complete"] = False
+        state["stopped"] = True
         client.cancel(futures)

@@ -1,0 +1,1153 @@
+"""Networks beyond exact reach: certified bounds and calibrated estimates of the region count.
+
+Exact counting (:func:`regionmath.counting.count_regions`) stops at a few million regions.
+For a larger network :func:`estimate_regions` gives every answer that can honestly be given,
+each with the kind of guarantee it carries:
+
+``certified_lower``
+    The regions found and certified by the exact counter in part of the time: a lower bound
+    that is *proved* (every region has a witness checked in exact arithmetic).
+``probabilistic_lower``
+    A lower bound that holds with a stated probability, by random parity (XOR) constraints on
+    the binary activation variables of the counting MILP (MBound, Gomes, Sabharwal, Selman
+    2006; MIPBound, Serra & Ramalingam 2020). See :func:`parity_lower_bound` for the
+    derivation of the probability.
+``estimate``
+    An unbiased estimate of the count with a confidence interval, from random probes of the
+    enumerator's search tree (Knuth 1975) made less variable by enumerating the top of the
+    tree exactly and probing below every node of that frontier (stratification by subtree,
+    Purdom's partial backtracking with full width at the top). See :func:`tree_estimate` for
+    the interval and how its calibration was checked.
+``weight_aware_upper``
+    Serra & Ramalingam 2020's upper bound for the given weights (registry entry
+    ``serra2020-weights``), when the installed toolkit has it.
+``architecture_upper``
+    The tightest upper bound of the registry that applies to the architecture alone.
+``line_density`` and ``slice_counts``
+    Exact region counts along random lines through the domain (per unit length; Hanin &
+    Rolnick 2019) and in random 2-D squares inside the domain, with their spread.
+
+Every count and bound is an exact integer (a decimal string in JSON); an estimate is a
+float (in JSON a decimal string in scientific notation, because it can exceed the range of
+a double).
+
+Examples
+--------
+Five lines in general position cut a large square into Zaslavsky's 1 + 5 + 10 = 16 regions:
+
+>>> from regionmath.network import Network
+>>> W = [[1, 0], [0, 1], [1, 1], [1, -1], [1, 2]]
+>>> net = Network.from_exact([W], [[0, 0, "1/3", "-1/5", "1/7"]], box=([-9, -9], [9, 9]))
+>>> result = estimate_regions(net, time_limit=20, seed=0)
+>>> result.certified_lower, result.complete
+(16, True)
+>>> result.estimate["method"]
+'exact count'
+
+References
+----------
+.. [1] D. E. Knuth, "Estimating the efficiency of backtrack programs", Math. Comp. 29 (1975).
+.. [2] P. W. Purdom, "Tree size by partial backtracking", SIAM J. Comput. 7 (1978).
+.. [3] C. P. Gomes, A. Sabharwal, B. Selman, "Model counting: a new strategy for obtaining
+   good bounds", AAAI 2006 (MBound).
+.. [4] T. Serra, S. Ramalingam, "Empirical bounds on linear regions of deep rectifier
+   networks", AAAI 2020 (arXiv 1810.03370).
+.. [5] B. Hanin, D. Rolnick, "Complexity of linear regions in deep networks", ICML 2019.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+from .errors import RegionmathError
+
+__all__ = ["EstimateResult", "estimate_regions", "tree_estimate", "parity_lower_bound",
+           "line_densities", "slice_counts", "TreeProber"]
+
+#: regions thinner than this (a ball of this radius, unit-normalised rows) are not counted;
+#: the same criterion as the enumerator's default ``min_margin``
+MIN_MARGIN = 1e-7
+#: relative size below which a unit's affine function on a region counts as constant
+ZERO_TOL = 1e-10
+
+
+def _sci(x) -> Optional[str]:
+    """A float as a decimal string in scientific notation (JSON: may exceed a double)."""
+    if x is None:
+        return None
+    return f"{float(x):.6g}" if math.isfinite(x) else str(x)
+
+
+# -- probes of the enumeration tree -------------------------------------------------------------
+class _Node:
+    """A node of the enumeration tree during a probe: the region so far (rows ``M x + q >= 0``,
+    kept in numpy and in its own HiGHS model), known interior points ``P``, the layer being
+    decided (its pre-activations ``G x + g`` on the region) and the states decided in it."""
+
+    __slots__ = ("h", "M", "q", "rows", "P", "l", "u", "G", "g", "norms", "scale", "states", "Q", "rank")
+
+    def copy(self, prober):
+        other = _Node()
+        other.h = prober._new_model()
+        other.h.passModel(self.h.getLp())
+        other.M, other.q, other.rows = self.M.copy(), self.q.copy(), self.rows
+        other.P, other.l, other.u = self.P, self.l, self.u
+        other.G, other.g, other.norms, other.scale = self.G, self.g, self.norms, self.scale
+        other.states = self.states.copy()
+        return other
+
+
+class TreeProber:
+    """Random probes of the enumerator's search tree of a ReLU network.
+
+    The tree is the one :mod:`regionmath.counting.enumerate` searches: units in network
+    order, layer by layer; at a node the next unit either keeps one side on the whole region
+    (no branching) or cuts it (two children). Its leaves are the activation regions that hold
+    a ball of radius :data:`MIN_MARGIN`. Which sides of a unit meet a node's region is decided
+    as the enumerator decides it: a known interior point proves a side, otherwise one LP
+    (HiGHS through :func:`regionmath.counting.solvers.new_highs`) minimises or maximises the
+    unit over the region. Known points are kept spread over the region by hit-and-run steps,
+    so most sides are proved without an LP.
+
+    Two probes:
+
+    * :meth:`walk` -- Knuth (1975): a random root-to-leaf walk, each step to a uniformly
+      chosen child; the product of the branching factors on the way (``2 ** splits``) is an
+      unbiased estimate of the number of leaves.
+    * :meth:`stratified` -- Chen's stratified sampling (heuristic sampling, 1992): all nodes
+      that have decided the same units are processed together; nodes of the same *stratum*
+      (here: the number of splits above them) are merged into one representative, chosen
+      with probability proportional to their weights, which carries their total weight. The
+      sum of the weights reaching the leaves is unbiased, and much less variable than a
+      single walk, because the probe keeps one node of every depth instead of one node.
+
+    Parameters
+    ----------
+    network : Network
+        A ReLU network (the domain is its box).
+    seed : int or None
+    points : int
+        Known points kept in a node's region.
+    """
+
+    def __init__(self, network, seed=None, points=8):
+        if network.activation != "relu":
+            raise RegionmathError("tree probes are implemented for relu networks; this one is maxout")
+        import highspy
+        self.highspy = highspy
+        self.W = [np.asarray(W, float) for W in network.weights]
+        self.b = [np.asarray(b, float) for b in network.biases]
+        self.widths = network.widths
+        self.n0 = network.n0
+        self.N = network.N
+        self.lo, self.hi = (np.asarray(v, float) for v in network.box)
+        self.rng = np.random.default_rng(seed)
+        self.n_points = max(1, int(points))
+        self.inf = highspy.kHighsInf
+        self.lp_count = 0
+        self.cols = np.arange(self.n0, dtype=np.int32)
+        self.deadline = None
+        self._walk_model = None
+
+    def _new_model(self):
+        from .counting.solvers import new_highs
+        # rows are unit-normalised (scaling buys nothing); presolve would rerun on every
+        # warm-started re-solve
+        return new_highs(primal_feasibility_tolerance=1e-9, dual_feasibility_tolerance=1e-9,
+                         simplex_scale_strategy=0, presolve="off")
+
+    def _root(self, h):
+        n0 = self.n0
+        n = h.getNumRow()
+        if n:
+            h.deleteRows(n, np.arange(n, dtype=np.int32))
+        if h.getNumCol() == 0:
+            empty = np.array([], dtype=np.int32)
+            h.addCols(n0, np.zeros(n0), self.lo.copy(), self.hi.copy(), 0, empty, empty, np.array([], float))
+        node = _Node()
+        node.h, node.M, node.q, node.rows = h, np.empty((self.N, n0)), np.empty(self.N), 0
+        node.Q, node.rank = np.empty((min(self.N, n0), n0)), 0      # orthonormal basis of the rows
+        node.P = np.vstack([(self.lo + self.hi) / 2,
+                            self.rng.uniform(self.lo, self.hi, size=(self.n_points, n0))])
+        node.l, node.u = 0, 0
+        self._enter(node, np.eye(n0), np.zeros(n0))
+        return node
+
+    def _enter(self, node, A, c):
+        """Start deciding layer ``node.l`` on a region where its input is ``A x + c``."""
+        W, b = self.W[node.l], self.b[node.l]
+        node.G, node.g = W @ A, W @ c + b
+        node.scale = np.abs(W) @ (np.abs(A).sum(axis=1) + np.abs(c)) + np.abs(b)
+        node.norms = np.linalg.norm(node.G, axis=1)
+        node.states = np.zeros(len(node.g))
+        node.u = 0
+
+    def _optimise(self, h, a, sense):
+        """Minimise (sense +1) or maximise (-1) ``a.x`` over a node's region: the point, or
+        None when the LP finds no point (the region holds no ball of radius MIN_MARGIN)."""
+        hs = self.highspy
+        h.changeColsCost(self.n0, self.cols, sense * a)
+        self.lp_count += 1
+        self._lp_time_limit(h)
+        h.run()
+        status = h.getModelStatus()
+        if status == hs.HighsModelStatus.kTimeLimit:
+            raise _Deadline()
+        if status != hs.HighsModelStatus.kOptimal and status != hs.HighsModelStatus.kInfeasible:
+            h.clearSolver()                      # numerical trouble: once more from scratch
+            h.run()
+            status = h.getModelStatus()
+        if status != hs.HighsModelStatus.kOptimal:
+            if status != hs.HighsModelStatus.kInfeasible:
+                raise _Undecided(h.modelStatusToString(status))
+            return None
+        return np.clip(np.array(h.getSolution().col_value), self.lo, self.hi)
+
+    def _lp_time_limit(self, h):
+        """One LP over hundreds of columns can take seconds: it gets the time that is left."""
+        if self.deadline is not None:
+            left = self.deadline - time.perf_counter()
+            if left <= 0:
+                raise _Deadline()
+            h.setOptionValue("time_limit", float(left))
+
+    def _side_lp(self, node, a, cu, side):
+        """A point of the node's region on ``side`` of the unit ``(a, cu)`` with every slack at
+        least MIN_MARGIN (a feasibility LP, warm-started), or None when there is none."""
+        h, hs, m = node.h, self.highspy, MIN_MARGIN
+        r = h.getNumRow()
+        if side:
+            h.addRow(m - cu, self.inf, self.n0, self.cols, a)
+        else:
+            h.addRow(-self.inf, -m - cu, self.n0, self.cols, a)
+        try:
+            self.lp_count += 1
+            self._lp_time_limit(h)
+            h.run()
+            status = h.getModelStatus()
+            if status == hs.HighsModelStatus.kTimeLimit:
+                raise _Deadline()
+            if status != hs.HighsModelStatus.kOptimal and status != hs.HighsModelStatus.kInfeasible:
+                h.clearSolver()                  # numerical trouble: once more from scratch
+                h.run()
+                status = h.getModelStatus()
+            if status == hs.HighsModelStatus.kInfeasible:
+                return None
+            if status != hs.HighsModelStatus.kOptimal:
+                raise _Undecided(h.modelStatusToString(status))
+            return np.clip(np.array(h.getSolution().col_value), self.lo, self.hi)
+        finally:
+            h.deleteRows(1, np.array([r], dtype=np.int32))
+
+    def _deepest_on(self, node, a, cu, side):
+        """A point of the region on ``side`` of the unit with margin, or None when that side
+        does not meet the region: a feasibility LP (warm-started, a few dual simplex steps),
+        whose vertex is then pushed further from the known points (away from the hyperplane
+        and the box faces) so that the points keep room around them."""
+        x = self._side_lp(node, a, cu, side)
+        if x is None:
+            return None
+        s = 1.0 if side else -1.0
+        if node.rows:
+            M, q = node.M[:node.rows], node.q[:node.rows]
+            p = node.P[int(np.argmax((node.P @ M.T + q).min(axis=1)))]
+        else:
+            M, q, p = None, None, node.P[0]
+        centre = (self.lo + self.hi) / 2
+        for d in (x - p, centre - x):
+            for f in (0.5, 0.25, 0.1):
+                y = np.clip(x + f * d, self.lo + (x - self.lo) / 2, self.hi - (self.hi - x) / 2)
+                if s * (a @ y + cu) > MIN_MARGIN and (M is None or (M @ y + q).min() > 0):
+                    x = y
+                    break
+        return x
+
+    def _shoot(self, node, a, cu, side):
+        """A known point moved across the unit's hyperplane along its normal, to the place on
+        that ray deepest in the new region (the largest smallest slack over the region's rows
+        and the new side; a coordinate moves at most half way to its box face). Returns the
+        point if it lands on ``side`` with margin, else None. Most sides are proved this way
+        without an LP, and the points stay central, which keeps the next shots working."""
+        s = 1.0 if side else -1.0
+        M, q = node.M[:node.rows], node.q[:node.rows]
+        P = node.P
+        if node.rows and len(P) > 2:                    # the deepest known points first
+            P = P[np.argsort(-(P @ M.T + q).min(axis=1))[:2]]
+        # first along the normal's part orthogonal to every row (no row's slack changes),
+        # then along the normal itself
+        Qr = node.Q[:node.rank]
+        steps = np.linspace(0.0, 1.0, 33)[1:, None]
+        for p in P[:2]:
+            gap = s * (a @ p + cu)                       # < 0: p is on the other side
+            # coordinates near a box face stay put too (alternating projections)
+            room = np.minimum(p - self.lo, self.hi - p) / (self.hi - self.lo)
+            near = room < 0.1
+            perp = a.copy()
+            for _ in range(3):
+                perp[near] = 0.0
+                if node.rank:
+                    perp -= Qr.T @ (Qr @ perp)
+            dirs = [(s * perp, float(a @ perp))] if a @ perp > 1e-9 else []
+            dirs.append((s * a, 1.0))
+            for d, rate in dirs:
+                reach = (4.0 * (MIN_MARGIN - gap) + 1e-6) / rate
+                X = p + np.clip(steps * reach * d, -(p - self.lo) / 2, (self.hi - p) / 2)
+                depth = s * (X @ a + cu)
+                if node.rows:
+                    depth = np.minimum(depth, (X @ M.T + q).min(axis=1) + MIN_MARGIN)
+                k = int(np.argmax(depth))
+                if depth[k] > MIN_MARGIN:
+                    return X[k]
+        return None
+
+    def _hit_and_run(self, node, count):
+        """``count`` new points of the node's region, one hit-and-run step from each of
+        random known points (they need only lie in the region: estimates stay unbiased)."""
+        rng = self.rng
+        M, q, P = node.M[:node.rows], node.q[:node.rows], node.P
+        X = P[rng.integers(len(P), size=count)]
+        D = rng.standard_normal((count, self.n0))
+        slack = X @ M.T + q
+        MD = D @ M.T
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = -slack / MD
+            tmax = np.where(MD < 0, t, np.inf).min(axis=1, initial=np.inf)
+            tmin = np.where(MD > 0, t, -np.inf).max(axis=1, initial=-np.inf)
+            tb1, tb2 = (self.lo - X) / D, (self.hi - X) / D
+        tmax = np.minimum(tmax, np.maximum(tb1, tb2).min(axis=1))
+        tmin = np.maximum(tmin, np.minimum(tb1, tb2).max(axis=1))
+        ok = tmax > tmin
+        s = tmin + (tmax - tmin) * rng.random(count)
+        Y = X[ok] + s[ok, None] * D[ok]
+        return Y[(Y @ M.T + q > 0).all(axis=1)] if len(Y) else Y
+
+    def _advance(self, node):
+        """Decide units of the node until one cuts its region or a leaf is reached.
+
+        Returns ``("leaf",)``, ``("dead",)`` or ``("split", a, c, points_pos, points_neg)``
+        with the cutting unit's normalised row."""
+        tol = 0.9 * MIN_MARGIN
+        L = len(self.W)
+        while True:
+            if node.u == len(node.g):
+                A, c = node.G * node.states[:, None], node.g * node.states
+                node.l += 1
+                if node.l == L:
+                    return ("leaf",)
+                self._enter(node, A, c)
+            if self.deadline is not None and time.perf_counter() > self.deadline:
+                raise _Deadline()
+            u = node.u
+            norm, scale, gu = node.norms[u], node.scale[u], node.g[u]
+            if norm <= ZERO_TOL * scale:                  # constant on the region
+                node.states[u] = 1.0 if gu > ZERO_TOL * scale else 0.0
+                node.u += 1
+                continue
+            a, cu = node.G[u] / norm, gu / norm
+            if cu + np.minimum(a * self.lo, a * self.hi).sum() > tol:     # positive on the box
+                node.states[u] = 1.0
+                node.u += 1
+                continue
+            if cu + np.maximum(a * self.lo, a * self.hi).sum() < -tol:    # negative on the box
+                node.u += 1
+                continue
+            v = node.P @ a + cu
+            pos, neg = v > tol, v < -tol
+            if not (pos.any() and neg.any()):
+                # the missing side: a point shot from a known point towards the box corner
+                # that is deepest on that side, else an LP (feasibility of that side)
+                want = 0 if pos.any() else 1
+                x = self._shoot(node, a, cu, want)
+                if x is None:
+                    x = self._deepest_on(node, a, cu, want)
+                if x is None and not (pos.any() or neg.any()):
+                    x = self._deepest_on(node, a, cu, 1 - want)
+                if x is not None:
+                    val = a @ x + cu
+                    if abs(val) > tol:
+                        node.P, v = np.vstack([node.P, x]), np.append(v, val)
+                        pos, neg = v > tol, v < -tol
+                if not (pos.any() or neg.any()):
+                    return ("dead",)
+            if pos.any() and neg.any():
+                return ("split", a, cu, node.P[pos], node.P[neg])
+            self._take(node, a, cu, 1 if pos.any() else 0, node.P[pos] if pos.any() else node.P[neg])
+            if node.P is None:
+                return ("dead",)
+
+    def _take(self, node, a, cu, side, P):
+        """The node goes to ``side`` of the unit ``(a, cu)``; ``P`` its known points there."""
+        m = MIN_MARGIN
+        r = node.rows
+        if side:
+            node.h.addRow(m - cu, self.inf, self.n0, self.cols, a)
+            node.M[r], node.q[r] = a, cu - m
+        else:
+            node.h.addRow(-self.inf, -m - cu, self.n0, self.cols, a)
+            node.M[r], node.q[r] = -a, -cu - m
+        node.rows += 1
+        if node.rank < len(node.Q):
+            w = a - node.Q[:node.rank].T @ (node.Q[:node.rank] @ a)
+            nw = np.linalg.norm(w)
+            if nw > 1e-8:
+                node.Q[node.rank] = w / nw
+                node.rank += 1
+        node.states[node.u] = side
+        node.u += 1
+        node.P = P
+        K = self.n_points
+        if len(P) < K:
+            if len(P) == 0:
+                x = self._optimise(node.h, np.zeros(self.n0), 1.0)
+                if x is None:
+                    node.P = None
+                    return
+                node.P = x[None, :]
+            node.P = np.vstack([node.P, self._hit_and_run(node, K - len(node.P))])
+
+    def walk(self, deadline=None, bits=None) -> float:
+        """Knuth's probe: one random root-to-leaf walk, a uniform child at every split.
+        Returns its estimate ``2 ** splits`` of the number of leaves (0.0 at a dead end).
+        ``bits``: the sides to take at the successive splits (default: random)."""
+        self.deadline = deadline
+        if self._walk_model is None:
+            self._walk_model = self._new_model()
+        node = self._root(self._walk_model)
+        splits = 0
+        while True:
+            step = self._advance(node)
+            if step[0] == "leaf":
+                return 2.0 ** splits
+            if step[0] == "dead":
+                return 0.0
+            _, a, cu, Ppos, Pneg = step
+            side = int(self.rng.integers(2)) if bits is None else int(bits[splits])
+            splits += 1
+            self._take(node, a, cu, side, Ppos if side else Pneg)
+            if node.P is None:
+                return 0.0
+
+
+
+class _Deadline(Exception):
+    """The time for the probes ran out inside a walk."""
+
+
+class _Undecided(Exception):
+    """HiGHS could not decide an LP."""
+# -- the probabilistic lower bound: random parity constraints on the counting MILP -----------------
+def parity_lower_bound(network, confidence=0.99, trials=3, time_limit=None, seed=None, start=None,
+                       progress=None) -> dict:
+    """A lower bound on the number of regions that holds with probability ``confidence``.
+
+    Random parity (XOR) constraints are added to the binary activation variables ``z`` of the
+    counting MILP (:mod:`regionmath.counting.milp`); a *trial* with ``r`` of them passes when
+    SCIP finds a ``z`` satisfying them whose region has non-empty interior (the witness LP's
+    margin is positive and the witness is checked in exact arithmetic; a flat pattern that
+    only the MILP's semi-closed form accepts is cut off by a no-good constraint and the
+    search goes on). Levels ``r`` are tried in increasing order, each with ``trials``
+    trials; the search stops at the first level with a failed (or undecided) trial.
+
+    Why it holds (MBound, Gomes, Sabharwal, Selman 2006). Let ``M`` be the number of regions
+    and ``S`` the set of their patterns. One XOR ``a . z = b (mod 2)`` with ``b`` a fair coin
+    is satisfied by any fixed ``z`` with probability exactly 1/2, whatever the variables
+    ``a`` it includes; ``r`` of them with independent ``b``'s by ``2^-r``. So the expected
+    number of patterns of ``S`` that survive is ``M 2^-r``, and by Markov's inequality a
+    trial passes with probability at most ``M 2^-r``. If ``M < 2^(r - alpha)`` that is below
+    ``2^-alpha``, and ``t`` independent trials all pass with probability below
+    ``2^(-alpha t)``. The reported bound ``2^(r* - alpha)`` (``r*`` the last level passed) is
+    false only if the first level tried with ``M < 2^(r - alpha)`` passed -- levels increase
+    and the search stops at the first failure, and every level draws fresh XORs -- so
+    ``P(bound false) <= 2^(-alpha t)``. Here ``alpha = log2(1 / (1 - confidence)) / t``, so
+    the failure probability is exactly ``1 - confidence``. The probability is over the
+    random XORs, for this fixed network; nothing is assumed about the network. A trial
+    that is not decided in time counts as a failure (it can only lower the bound).
+
+    Parameters
+    ----------
+    network : Network
+    confidence : float
+        The probability with which the bound holds (0 < confidence < 1).
+    trials : int
+        Trials per level (t); the bound loses a factor ``2^alpha``.
+    time_limit : float or None
+        Seconds in all; when reached, the last level passed is reported.
+    seed : int or None
+    start : int or None
+        The first level ``r`` (default: just above the bound that ``2^(r - alpha) = 1`` gives).
+    progress : callable or None
+        Called with ``{"xors", "trial", "passed", "seconds"}`` after each trial.
+
+    Returns
+    -------
+    dict
+        ``value`` (int or None when no level passed), ``probability``, ``xors`` (``r*``),
+        ``alpha``, ``trials``, ``levels`` (each ``[r, trials passed]``), ``complete`` (False
+        when the time limit ended the search before a failure), ``method``.
+
+    References
+    ----------
+    .. [1] C. P. Gomes, A. Sabharwal, B. Selman, "Model counting: a new strategy for
+       obtaining good bounds", AAAI 2006.
+    .. [2] T. Serra, S. Ramalingam, "Empirical bounds on linear regions of deep rectifier
+       networks", AAAI 2020 (MIPBound).
+    """
+    if not 0 < confidence < 1:
+        raise RegionmathError(f"confidence must lie strictly between 0 and 1, got {confidence!r}")
+    if not isinstance(trials, int) or trials < 1:
+        raise RegionmathError(f"trials must be a positive integer, got {trials!r}")
+    from fractions import Fraction
+    from pyscipopt import quicksum
+    from .counting.certify import certify_witness
+    from .counting.lp import MARGIN_TOL, witness_lp
+    from .counting.milp import FEASTOL, _Formulation
+    from .counting.solvers import captured_c_stdout
+    begin = time.perf_counter()
+    deadline = None if time_limit is None else begin + float(time_limit)
+    rng = np.random.default_rng(seed)
+    alpha = math.log2(1.0 / (1.0 - confidence)) / trials
+    out = {"value": None, "probability": confidence, "xors": None, "alpha": alpha, "trials": trials,
+           "levels": [], "complete": True,
+           "method": "random parity constraints on the MILP's activation variables (MBound / MIPBound)"}
+    form = _Formulation(network, bounds="interval")
+    model = form.model
+    model.setParam("numerics/feastol", FEASTOL)
+    byname = {v.name: v for v in model.getVars()}
+    zvars = [byname[name] for states in form.binaries.values() for _, name in states]
+    n_b = len(zvars)
+    if n_b == 0:       # every unit stable: one region, no randomness needed
+        return {**out, "value": 1, "probability": 1.0, "xors": 0}
+
+    def trial(r):
+        """True: an interior region satisfies r fresh random XORs; False: none does; None: undecided."""
+        added = []
+        try:
+            for _ in range(r):
+                mask = rng.random(n_b) < 0.5
+                parity = bool(rng.integers(2))
+                chosen = [z for z, m in zip(zvars, mask) if m]
+                if not chosen:
+                    if parity:               # 0 = 1: no pattern survives
+                        return False
+                    continue
+                added.append(model.addConsXor(chosen, parity))
+            while True:
+                left = None if deadline is None else deadline - time.perf_counter()
+                if left is not None and left <= 0.05:
+                    return None
+                if left is not None:
+                    model.setParam("limits/time", left)
+                with captured_c_stdout():
+                    model.optimize()
+                status = model.getStatus()
+                if status == "infeasible":
+                    return False
+                if model.getNSols() == 0:
+                    return None
+                sol = model.getBestSol()
+                values = {z.name: int(round(model.getSolVal(sol, z))) for z in zvars}
+                pattern = form.pattern(values)
+                model.freeTransform()
+                w = witness_lp(network, pattern) if -1 not in pattern else None
+                if w is not None and w.point is not None and w.margin > MARGIN_TOL \
+                        and certify_witness(network, pattern, w.point):
+                    return True
+                # a flat (or numerically spurious) pattern: exclude it and search on
+                ones = [z for z in zvars if values[z.name] == 1]
+                zeros = [z for z in zvars if values[z.name] == 0]
+                added.append(model.addCons(quicksum(1 - z for z in ones) + quicksum(zeros) >= 1))
+        finally:
+            model.freeTransform()
+            for cons in added:
+                model.delCons(cons)
+
+    r = max(1, int(start)) if start is not None else max(1, math.ceil(alpha))
+    step = 1
+    while True:
+        passed = 0
+        for t in range(trials):
+            outcome = trial(r)
+            if progress is not None:
+                progress({"xors": r, "trial": t + 1, "passed": outcome, "seconds": time.perf_counter() - begin})
+            if outcome is None:
+                out["complete"] = False
+            if not outcome:
+                break
+            passed += 1
+        out["levels"].append([r, passed])
+        if passed < trials:
+            break
+        out["xors"] = r
+        if r >= n_b:                 # 2^n_b patterns at most: nothing to gain above
+            break
+        r, step = min(n_b, r + step), step * 2
+    if out["xors"] is not None:
+        # count >= 2^(r - alpha); the count is an integer, so >= ceil of it (computed exactly
+        # from a rational lower approximation of 2^-alpha, never rounded up past the truth)
+        frac = Fraction(2.0 ** -alpha)
+        frac = frac - frac / 10**12               # guards the float rounding of 2^-alpha
+        value = (2 ** out["xors"]) * frac
+        out["value"] = max(1, -(-value.numerator // value.denominator))
+    return out
+
+
+# -- the estimate with its interval ------------------------------------------------------------------
+def tree_estimate(network, time_limit=None, pairs=None, confidence=0.95, seed=None, lower=0, upper=None,
+                  progress=None, stop=None) -> dict:
+    """Estimate the number of regions by Knuth probes with antithetic pairs, and an interval.
+
+    Each sample is a pair of :meth:`TreeProber.walk` probes: the second takes the opposite
+    child at every split where the first took a random one (antithetic variates). Both are
+    Knuth walks, so their mean is unbiased; their estimates are negatively correlated (a
+    walk into a shallow part of the tree is paired with one into a deep part), which lowers
+    the variance at no extra cost: on the Serra 2018 digits nets the correlation was
+    -0.1 to -0.6 (variance of a pair 1.1 to 2.7 times lower than of two independent walks).
+
+    The interval (:func:`_interval`) is the union of Student's t interval on the mean of the
+    pair means and Cox's interval for a log-normal mean, cut to ``[lower, upper]`` when
+    proved bounds are given (the true count lies there, so cutting can only help coverage).
+    Knuth estimates are right-skewed (close to log-normal), which makes the t interval alone
+    too short on the right: its coverage was measured on networks with known counts
+    (``tests/test_estimate.py``, ``bench/bench_estimate.md``).
+
+    Parameters
+    ----------
+    network : Network
+        ReLU.
+    time_limit : float or None
+        Seconds for the probes (at least two pairs are needed for an interval).
+    pairs : int or None
+        Stop after this many pairs (deterministic results for a fixed seed).
+    confidence : float
+    seed : int or None
+    lower, upper : int or None
+        Proved bounds on the count (e.g. a certified lower bound).
+    progress : callable or None
+    stop : callable or None
+        Asked between pairs; True ends the probes (e.g. when an exact count has finished).
+
+    Returns
+    -------
+    dict
+        ``value`` (float or None), ``interval`` ([lo, hi] floats or None), ``confidence``,
+        ``method``, ``pairs``, ``lps``, ``complete`` (False when the time ended before the
+        requested pairs, or before two pairs).
+    """
+    if time_limit is None and pairs is None:
+        raise RegionmathError("tree_estimate needs a time limit or a number of pairs")
+    with _one_blas_thread():   # the probes' small products lose to thread start-up
+        return _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, progress, stop)
+
+
+def _one_blas_thread():
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - optional: only speed depends on it
+        import contextlib
+        return contextlib.nullcontext()
+    return threadpool_limits(1)
+
+
+def _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, progress, stop):
+    start = time.perf_counter()
+    deadline = None if time_limit is None else start + float(time_limit)
+    prober = TreeProber(network, seed=seed)
+    rng = np.random.default_rng(None if seed is None else seed + 1)
+    means = []
+    timed_out = False
+    while pairs is None or len(means) < pairs:
+        bits = rng.integers(2, size=network.N)
+        try:
+            a = prober.walk(deadline, bits)
+            b = prober.walk(deadline, 1 - bits)
+        except _Deadline:
+            timed_out = True
+            break
+        means.append((a + b) / 2)
+        if progress is not None and len(means) % 10 == 0:
+            progress({"stage": "estimate", "pairs": len(means), "seconds": time.perf_counter() - start})
+        if deadline is not None and time.perf_counter() > deadline:
+            timed_out = pairs is not None
+            break
+        if stop is not None and stop():
+            break
+    n = len(means)
+    method = (f"Knuth 1975 tree probes with antithetic pairs ({n} pairs, {prober.lp_count} LPs); "
+              f"interval: union of Student t on the mean and Cox's log-normal interval, cut to the proved bounds")
+    out = {"value": None, "interval": None, "confidence": confidence, "method": method, "pairs": n,
+           "lps": prober.lp_count, "complete": not timed_out and n >= 2, "samples": means}
+    if n == 0:
+        return out
+    x = np.array(means)
+    mean = float(x.mean())
+    out["value"] = max(mean, float(lower))
+    if n >= 2:
+        lo, hi = _interval(x, confidence)
+        lo = max(lo, float(lower))
+        if upper is not None:
+            hi = min(hi, float(upper))
+            out["value"] = min(out["value"], float(upper))
+        out["interval"] = [lo, max(hi, lo)]
+    return out
+
+
+def _interval(x, confidence):
+    """The union of Student's t interval on the mean and the log-normal (Cox) interval.
+
+    A Knuth estimate is ``2 ** splits`` and the number of splits on a random path is close to
+    normal, so the estimates are close to log-normal: right-skewed, their sample mean mostly
+    below the true mean and the t interval too short on the right. Cox's interval for a
+    log-normal mean, ``exp(m + s^2/2 +- q sqrt(s^2/n + s^4/(2(n-1))))`` with ``m, s^2`` the
+    mean and variance of the logs, stretches the right end; the union keeps the t interval's
+    left end when that is lower. Zero estimates (dead ends) scale the log-normal part by the
+    share of positive ones.
+    """
+    from scipy.special import stdtrit          # Student's t quantile (scipy.stats imports slowly)
+    n = len(x)
+    q = float(stdtrit(n - 1, 0.5 + confidence / 2))
+    mean, half = float(x.mean()), q * float(x.std(ddof=1)) / math.sqrt(n)
+    lo, hi = mean - half, mean + half
+    pos = x[x > 0]
+    if len(pos) >= 2:
+        y = np.log(pos)
+        m, s2 = float(y.mean()), float(y.var(ddof=1))
+        se = math.sqrt(s2 / len(pos) + s2 ** 2 / (2 * (len(pos) - 1)))
+        share = len(pos) / n
+        lo = min(lo, share * math.exp(m + s2 / 2 - q * se))
+        hi = max(hi, share * math.exp(m + s2 / 2 + q * se))
+    return max(lo, 0.0), hi
+
+
+# -- densities along lines and in 2-D squares --------------------------------------------------------
+def _restricted(network, point, directions, lo, hi):
+    """The network on the affine set ``point + directions @ s`` for ``s`` in the box [lo, hi]
+    (first layer composed with the embedding, in floating point)."""
+    from .network import Network
+    D = np.asarray(directions, float).reshape(network.n0, -1)
+    W1 = network.weights[0] @ D
+    b1 = network.weights[0] @ point + network.biases[0]
+    return Network([W1] + network.weights[1:], [b1] + network.biases[1:], network.activation, network.rank,
+                   box=(np.asarray(lo, float), np.asarray(hi, float)))
+
+
+def _middle_point(rng, lo, hi):
+    """A uniform point of the middle half of the box (lines and squares through it stay long)."""
+    centre, half = (lo + hi) / 2, (hi - lo) / 2
+    return centre + rng.uniform(-0.5, 0.5, size=len(lo)) * half
+
+
+def line_densities(network, lines=8, time_limit=None, seed=None) -> dict:
+    """Exact region counts along random lines through the domain, per unit length.
+
+    Each line passes through a uniform point of the middle half of the box in a uniformly
+    random direction, and runs from box face to box face; its regions are counted exactly
+    (rational breakpoints, :mod:`regionmath.counting.line`) on the one-input restriction of
+    the network, composed in floating point (Hanin & Rolnick 2019: the expected count per
+    unit length grows like the number of neurons).
+
+    Returns
+    -------
+    dict
+        ``mean`` and ``std`` of the regions per unit length, ``counts`` and ``lengths`` of
+        the lines, ``lines`` (how many were counted to the end), ``complete``.
+    """
+    from .counting import count_regions
+    rng = np.random.default_rng(seed)
+    lo, hi = (np.asarray(v, float) for v in network.box)
+    start = time.perf_counter()
+    counts, lengths, complete = [], [], True
+    for _ in range(lines):
+        left = None if time_limit is None else time_limit - (time.perf_counter() - start)
+        if left is not None and left <= 0.05:
+            complete = False
+            break
+        p = _middle_point(rng, lo, hi)
+        d = rng.standard_normal(network.n0)
+        d /= np.linalg.norm(d)
+        with np.errstate(divide="ignore"):
+            ta, tb = (lo - p) / d, (hi - p) / d
+        t0, t1 = float(np.minimum(ta, tb).max()), float(np.maximum(ta, tb).min())
+        r = count_regions(_restricted(network, p, d, [t0], [t1]), method="line", time_limit=left)
+        if not (r.complete and r.certified):
+            complete = False
+            break
+        counts.append(r.count)
+        lengths.append(t1 - t0)
+    dens = np.array(counts) / np.array(lengths) if counts else np.zeros(0)
+    return {"mean": float(dens.mean()) if len(dens) else None,
+            "std": float(dens.std(ddof=1)) if len(dens) > 1 else None,
+            "lines": len(counts), "counts": counts, "lengths": [round(v, 6) for v in lengths],
+            "complete": complete}
+
+
+def slice_counts(network, slices=4, time_limit=None, seed=None) -> dict:
+    """Exact region counts in random 2-D squares inside the domain.
+
+    Each square is centred at a uniform point of the middle half of the box, spanned by two
+    random orthonormal directions, and as large as the box allows; its regions are counted
+    exactly by the certified enumerator on the two-input restriction of the network.
+
+    Returns
+    -------
+    dict
+        ``counts``, ``sides`` (the squares' side lengths), ``mean``, ``std``, ``slices``,
+        ``complete``.
+    """
+    from .counting import count_regions
+    if network.n0 < 2:
+        return {"counts": [], "sides": [], "mean": None, "std": None, "slices": 0, "complete": True}
+    rng = np.random.default_rng(seed)
+    lo, hi = (np.asarray(v, float) for v in network.box)
+    start = time.perf_counter()
+    counts, sides, complete = [], [], True
+    for _ in range(slices):
+        left = None if time_limit is None else time_limit - (time.perf_counter() - start)
+        if left is not None and left <= 0.05:
+            complete = False
+            break
+        p = _middle_point(rng, lo, hi)
+        D, _ = np.linalg.qr(rng.standard_normal((network.n0, 2)))
+        # half-side s: every corner p + s (+-d1 +-d2) inside the box
+        reach = np.abs(D).sum(axis=1)
+        with np.errstate(divide="ignore"):
+            s = float(np.minimum((p - lo) / reach, (hi - p) / reach).min())
+        r = count_regions(_restricted(network, p, D, [-s, -s], [s, s]), method="enumerate", jobs=1, time_limit=left)
+        if not (r.complete and r.certified):
+            complete = False
+            break
+        counts.append(r.count)
+        sides.append(2 * s)
+    c = np.array(counts, dtype=float)
+    return {"counts": counts, "sides": [round(v, 6) for v in sides],
+            "mean": float(c.mean()) if len(c) else None, "std": float(c.std(ddof=1)) if len(c) > 1 else None,
+            "slices": len(counts), "complete": complete}
+
+
+# -- the report ------------------------------------------------------------------------------------
+@dataclass
+class EstimateResult:
+    """Everything :func:`estimate_regions` could say about a network's region count.
+
+    ``certified_lower`` is proved; ``probabilistic_lower`` holds with its ``probability``;
+    ``estimate`` is a statistical estimate with a confidence interval; the upper bounds are
+    proved (``weight_aware_upper`` is None, with a reason, when unavailable). ``complete`` is
+    False when the time limit cut a part short (``notes`` say which).
+    """
+
+    certified_lower: int
+    probabilistic_lower: dict
+    estimate: dict
+    weight_aware_upper: dict
+    architecture_upper: Optional[dict]
+    line_density: dict
+    slice_counts: dict
+    seconds: float
+    complete: bool
+    notes: list = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """The JSON contract (docs/estimate.md): exact integers as decimal strings, estimates
+        as decimal strings in scientific notation."""
+        from .exact import decimal_string
+        pl, est = self.probabilistic_lower, self.estimate
+        wa, au = self.weight_aware_upper, self.architecture_upper
+        return {
+            "certified_lower": decimal_string(self.certified_lower),
+            "probabilistic_lower": {"value": None if pl.get("value") is None else decimal_string(pl["value"]),
+                                    "probability": pl.get("probability")},
+            "estimate": {"value": _sci(est.get("value")),
+                         "interval": None if est.get("interval") is None else [_sci(v) for v in est["interval"]],
+                         "confidence": est.get("confidence"), "method": est.get("method")},
+            "weight_aware_upper": {"id": wa.get("id"),
+                                   "value": None if wa.get("value") is None else decimal_string(wa["value"]),
+                                   **({"reason": wa["reason"]} if wa.get("value") is None else {})},
+            "architecture_upper": None if au is None else {"id": au["id"], "value": decimal_string(au["value"])},
+            "line_density": {k: self.line_density.get(k) for k in ("mean", "std", "lines", "counts", "lengths")},
+            "slice_counts": {k: self.slice_counts.get(k) for k in ("counts", "sides", "mean", "std", "slices")},
+            "seconds": round(self.seconds, 3),
+            "complete": self.complete,
+        }
+
+    def __str__(self):
+        d = self.as_dict()
+        pl, est, wa, au = d["probabilistic_lower"], d["estimate"], d["weight_aware_upper"], d["architecture_upper"]
+        lines = [f"certified lower bound     {d['certified_lower']}  (regions found and certified exactly)"]
+        if pl["value"] is not None:
+            lines.append(f"probabilistic lower bound {pl['value']}  (holds with probability {pl['probability']})")
+        else:
+            lines.append("probabilistic lower bound none  (no parity level passed in time)")
+        if est["value"] is not None:
+            iv = est["interval"]
+            shown = f"[{iv[0]}, {iv[1]}]" if iv else "no interval"
+            lines.append(f"estimate                  {est['value']}  {int(round(100 * est['confidence']))}% interval {shown}")
+            lines.append(f"                          ({est['method']})")
+        else:
+            lines.append(f"estimate                  none ({est['method']})")
+        lines.append(f"weight-aware upper bound  {wa['value'] if wa['value'] is not None else 'none (' + wa.get('reason', '') + ')'}")
+        if au is not None:
+            lines.append(f"architecture upper bound  {au['value']}  ({au['id']})")
+        ld, sc = d["line_density"], d["slice_counts"]
+        if ld["mean"] is not None:
+            lines.append(f"regions per unit length   {ld['mean']:.4g} (sd {ld['std'] if ld['std'] is None else round(ld['std'], 4)}, "
+                         f"{ld['lines']} random lines)")
+        if sc["mean"] is not None:
+            lines.append(f"regions in 2-D squares    {sc['counts']} (mean {sc['mean']:.4g})")
+        lines.append(f"{'complete' if self.complete else 'INCOMPLETE: ' + '; '.join(self.notes)}; {d['seconds']} s")
+        return "\n".join(lines)
+
+
+def _count_worker(network, time_limit, conn):
+    """Child process: the enumerator's count (uncertified) with its patterns and witnesses."""
+    try:
+        from .counting import count_regions
+        r = count_regions(network, method="enumerate", jobs=1, time_limit=time_limit, certify=False)
+        regs = r.regions
+        if hasattr(regs, "patterns"):
+            P, X = np.asarray(regs.patterns), np.asarray(regs.witnesses, float)
+        else:
+            P = np.array([g.pattern for g in regs], dtype=np.int16).reshape(len(regs), -1)
+            X = np.array([np.asarray(g.witness, float) for g in regs]).reshape(len(regs), -1)
+        conn.send((r.count, r.complete, P, X))
+    except Exception as err:  # noqa: BLE001 - reported to the parent, which carries on without it
+        conn.send(("error", str(err)))
+    finally:
+        conn.close()
+
+
+class _Counter:
+    """The exact counter running beside the probes, in a child process (the second core).
+
+    The enumerator checks its time limit between nodes; on a wide network one node can take
+    many seconds, so the child is stopped from outside at its deadline and whatever it sent
+    is used."""
+
+    def __init__(self, network, time_limit):
+        import multiprocessing as mp
+        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        self.recv, send = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_count_worker, args=(network, time_limit, send), daemon=True)
+        self.proc.start()
+        send.close()
+
+    got = None
+
+    def finished(self) -> bool:
+        """True once the child has sent a complete count (the probes can stop)."""
+        if self.got is None:
+            try:
+                if self.recv.poll(0):
+                    self.got = self.recv.recv()
+            except (EOFError, OSError):
+                self.got = ("error", "the counter stopped")
+        return self.got is not None and self.got[0] != "error" and bool(self.got[1])
+
+    def result(self, wait):
+        """``(count, complete, patterns, witnesses)`` or None if nothing came within ``wait`` s."""
+        got = self.got
+        try:
+            if got is None and self.recv.poll(max(0.0, wait)):
+                got = self.recv.recv()
+        except (EOFError, OSError):
+            got = None
+        finally:
+            if self.proc.is_alive():
+                self.proc.terminate()
+            self.proc.join(1.0)
+            self.recv.close()
+        if got is None or got[0] == "error":
+            return None
+        return got
+
+
+def _certified_regions(network, patterns, witnesses, deadline, chunk=4096):
+    """How many of the regions (distinct patterns) pass the exact witness check before the
+    deadline; True as second value when all were checked."""
+    from .counting.certify import certify_arrays
+    certified, a, size = 0, 0, 1
+    while a < len(patterns):
+        now = time.perf_counter()
+        if now > deadline:
+            return certified, False
+        certified += int(certify_arrays(network, patterns[a:a + size], witnesses[a:a + size]).sum())
+        a += size
+        # chunks sized to the time left: wide networks cost up to a second per witness
+        per = (time.perf_counter() - now) / size
+        size = int(min(chunk, max(1, 0.5 * (deadline - time.perf_counter()) / max(per, 1e-6))))
+    return certified, True
+
+
+def _sampled_regions(network, rng, count):
+    """Patterns and points of ``count`` uniform random points of the box whose every unit is
+    away from zero (each such point lies inside its region), one per distinct pattern."""
+    lo, hi = network.box
+    X = rng.uniform(lo, hi, size=(count, network.n0))
+    zs = network.preactivations(X)
+    strict = np.ones(count, bool)
+    if network.activation == "relu":      # the exact check decides; this only skips hopeless points
+        for z in zs:
+            strict &= (np.abs(z) > 1e-9 * (1 + np.abs(z).max())).all(axis=1)
+    P = np.hstack([np.asarray(p, dtype=np.int16).reshape(count, -1) for p in network.pattern(X)])
+    _, first = np.unique(P[strict], axis=0, return_index=True)
+    keep = np.nonzero(strict)[0][np.sort(first)]
+    return P[keep], X[keep]
+
+
+def _weight_aware_upper(network, domain):
+    try:
+        from .bounds.weights import serra2020_weights
+    except ImportError:
+        return {"id": "serra2020-weights", "value": None,
+                "reason": "the registry entry serra2020-weights is not in this version of regionmath"}
+    try:
+        return {"id": "serra2020-weights", "value": int(serra2020_weights(network, domain))}
+    except RegionmathError as err:
+        return {"id": "serra2020-weights", "value": None, "reason": str(err)}
+
+
+def estimate_regions(network, domain=None, time_limit=60.0, seed=0, progress=None, confidence=0.95,
+                     lines=8, slices=4) -> EstimateResult:
+    """Every honest answer about the number of activation regions of a network too big to count.
+
+    The time is shared out: about 25% for the certified count, 30% for the tree probes,
+    25% for the parity bound and 15% for the lines and squares; a part that finishes early
+    leaves its time to the next. When the certified count finishes, it is the answer: the
+    estimate and the probabilistic bound are that exact count.
+
+    Parameters
+    ----------
+    network : Network
+        A ReLU network (maxout: the certified count and the bounds only).
+    domain : (lo, hi) or None
+        A box; default the network's box.
+    time_limit : float
+        Seconds in all (honoured to within about a second plus one solver call).
+    seed : int
+        Makes the random parts reproducible.
+    progress : callable or None
+        Called with dicts ``{"stage", "seconds", ...}``.
+    confidence : float
+        Of the estimate's interval.
+    lines, slices : int
+        How many random lines and 2-D squares to count.
+
+    Returns
+    -------
+    EstimateResult
+
+    Raises
+    ------
+    RegionmathError
+        For a bad time limit or domain.
+
+    See Also
+    --------
+    regionmath.counting.count_regions : the exact count.
+    parity_lower_bound, tree_estimate, line_densities, slice_counts : the parts.
+
+    References
+    ----------
+    .. [1] D. E. Knuth, Math. Comp. 29 (1975); C. P. Gomes, A. Sabharwal, B. Selman, AAAI 2006;
+       T. Serra, S. Ramalingam, AAAI 2020; B. Hanin, D. Rolnick, ICML 2019.
+    """
+    if not (isinstance(time_limit, (int, float)) and not isinstance(time_limit, bool) and time_limit > 0):
+        raise RegionmathError(f"time limit must be a positive number of seconds, got {time_limit!r}")
+    if not 0 < confidence < 1:
+        raise RegionmathError(f"confidence must lie strictly between 0 and 1, got {confidence!r}")
+    if domain is not None:
+        network = network.with_box(*domain)
+    from .bounds import tightest_upper
+    from .counting import count_regions
+    begin = time.perf_counter()
+    end = begin + float(time_limit)
+    notes = []
+
+    def report(stage, **extra):
+        if progress is not None:
+            progress({"stage": stage, "seconds": time.perf_counter() - begin, **extra})
+
+    def left():
+        return end - time.perf_counter()
+
+    found = tightest_upper(network.architecture)
+    arch_upper = None if found is None else {"id": found[0].id, "value": int(found[1])}
+    weight_upper = _weight_aware_upper(network, None)
+    upper = min([v["value"] for v in (arch_upper, weight_upper) if v and v.get("value") is not None], default=None)
+    report("bounds")
+
+    # 1. the exact counter starts beside the probes (child process, the second core)
+    count_share = 0.25 * time_limit
+    counter = _Counter(network, count_share)
+    relu = network.activation == "relu"
+    # 2. the estimate (main process, meanwhile)
+    if relu:
+        est = tree_estimate(network, time_limit=max(0.05, 0.30 * time_limit), confidence=confidence, seed=seed,
+                            upper=upper, stop=counter.finished)
+    else:
+        est = {"value": None, "interval": None, "confidence": confidence,
+               "method": "tree probes are implemented for relu networks only"}
+    report("estimate", value=est.get("value"))
+    # 3. the certified lower bound: the counter's regions and sampled points, checked exactly
+    got = counter.result(wait=max(0.0, begin + count_share + 1.0 - time.perf_counter()))
+    cert_deadline = time.perf_counter() + 0.1 * time_limit
+    rng = np.random.default_rng(seed)
+    if got is not None:
+        n_found, count_complete, P, X = got
+    else:
+        n_found, count_complete = 0, False
+        P, X = np.zeros((0, network.N), np.int16), np.zeros((0, network.n0))
+    exact = False
+    if count_complete:
+        certified, all_checked = _certified_regions(network, P, X, end - 0.2 * time_limit)
+        exact = all_checked and certified == n_found == len(P)
+    if not exact:
+        notes.append("the exact count did not finish in its share of the time")
+        Ps, Xs = _sampled_regions(network, rng, 256)
+        if len(P):
+            known = {p.tobytes() for p in np.asarray(P, np.int16)}
+            new = [i for i, p in enumerate(Ps) if p.tobytes() not in known]
+            Ps, Xs = Ps[new], Xs[new]
+        P = np.vstack([np.asarray(P, np.int16), Ps]) if len(P) else Ps
+        X = np.vstack([X, Xs]) if len(X) else Xs
+        certified, _ = _certified_regions(network, P, X, cert_deadline)
+    report("certified", count=certified, complete=exact)
+    if exact:
+        est = {"value": float(certified), "interval": [float(certified)] * 2, "confidence": 1.0,
+               "method": "exact count"}
+        prob = {"value": certified, "probability": 1.0, "method": "exact count"}
+    else:
+        if est.get("interval") is not None:      # the count is at least the certified one
+            est["interval"] = [max(v, float(certified)) for v in est["interval"]]
+            est["value"] = max(est["value"], float(certified))
+        elif relu:
+            notes.append("too few tree probes for an interval")
+    # 4. densities (a fifth of the time)
+    ld = line_densities(network, lines=lines, time_limit=max(0.05, min(left() - 0.5, 0.1 * time_limit)), seed=seed)
+    sc = slice_counts(network, slices=slices, time_limit=max(0.05, min(left() - 0.5, 0.1 * time_limit)), seed=seed)
+    if not ld["complete"]:
+        notes.append(f"{ld['lines']} of {lines} lines counted in time")
+    if not sc["complete"]:
+        notes.append(f"{sc['slices']} of {slices} squares counted in time")
+    report("densities")
+    # 5. the probabilistic lower bound with the time left, from a little below the estimate
+    if not exact:
+        guess = est["interval"][0] if est.get("interval") else max(certified, 1)
+        start = max(1, int(math.floor(math.log2(max(guess, 1.0)))) - 4)
+        try:
+            prob = parity_lower_bound(network, confidence=0.99, trials=3, time_limit=max(0.05, left() - 1.0),
+                                      seed=seed, start=start)
+        except RegionmathError as err:
+            prob = {"value": None, "probability": 0.99, "method": str(err)}
+        if prob.get("value") is None:
+            notes.append("no parity level passed in time")
+        elif prob["value"] <= certified:
+            notes.append("the parity bound did not beat the certified count")
+        report("probabilistic", value=prob.get("value"))
+    complete = exact or (est.get("interval") is not None and ld["complete"] and sc["complete"]
+                         and prob.get("complete", True))
+    return EstimateResult(certified, prob, est, weight_upper, arch_upper, ld, sc, time.perf_counter() - begin,
+                          bool(complete), notes)

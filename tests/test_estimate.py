@@ -1,0 +1,217 @@
+"""regionmath.estimate: the report's contract, its proved parts checked against exact counts,
+the parity bound's failure rate against its stated probability, and the calibration of the
+estimate's interval on networks whose exact count is known (tests/estimate_nets.py)."""
+
+import json
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from estimate_nets import cached_counts, calibration_net
+from random_nets import degenerate_nets
+
+from regionmath.counting import count_regions
+from regionmath.errors import RegionmathError
+from regionmath.estimate import estimate_regions, line_densities, parity_lower_bound, slice_counts, tree_estimate
+from regionmath.network import Network
+
+KEYS = {"certified_lower", "probabilistic_lower", "estimate", "weight_aware_upper", "architecture_upper",
+        "line_density", "slice_counts", "seconds", "complete"}
+
+
+def test_small_net_is_counted_exactly_and_the_contract_holds():
+    net = calibration_net(0)                                  # 80 regions
+    brute = count_regions(net, method="brute").count         # a second, independent method
+    result = estimate_regions(net, time_limit=30, seed=0)
+    d = result.as_dict()
+    assert set(d) == KEYS
+    assert set(d["probabilistic_lower"]) == {"value", "probability"}
+    assert set(d["estimate"]) == {"value", "interval", "confidence", "method"}
+    assert set(d["architecture_upper"]) == {"id", "value"}
+    json.dumps(d)
+    assert result.complete and result.certified_lower == brute == 80
+    assert d["estimate"]["method"] == "exact count" and float(d["estimate"]["value"]) == brute
+    assert int(d["architecture_upper"]["value"]) >= brute
+
+
+def test_bad_input_is_one_clear_error():
+    net = calibration_net(0)
+    for bad in (0, -1, "10", True):
+        with pytest.raises(RegionmathError, match="time limit"):
+            estimate_regions(net, time_limit=bad)
+    with pytest.raises(RegionmathError, match="confidence"):
+        parity_lower_bound(net, confidence=1.0)
+    with pytest.raises(RegionmathError, match="trials"):
+        parity_lower_bound(net, trials=0)
+
+
+def test_tree_estimate_is_unbiased_on_a_known_tree():
+    # many antithetic pairs on a net of 1,075 regions (brute force would need 2^16 LPs; the
+    # exact count is cached, made by the certified enumerator): the mean is within 4 standard
+    # errors of the truth, and a biased prober (one that misses a side) would not be
+    net, exact = calibration_net(2), cached_counts()[2]
+    est = tree_estimate(net, pairs=150, seed=3)
+    half = est["interval"][1] - est["value"]
+    se = half / stats.t.ppf(0.975, est["pairs"] - 1)
+    assert abs(est["value"] - exact) < 4 * se
+
+
+def _calibration_cases(heavy):
+    counts = cached_counts()
+    ids = sorted(counts) if heavy else sorted(counts)[:10]
+    return [(calibration_net(i), counts[i]) for i in ids]
+
+
+@pytest.mark.heavy
+def test_intervals_are_calibrated(heavy):
+    """95% intervals contain the exact count in at least 90% of the networks (all 72 cached
+    random nets with --heavy; the first 10 by default; bench/bench_estimate.md adds the 40
+    digits nets)."""
+    cases = _calibration_cases(heavy)
+    covered = 0
+    for net, exact in cases:
+        est = tree_estimate(net, pairs=100 if heavy else 40, seed=7)
+        lo, hi = est["interval"]
+        covered += lo <= exact <= hi
+    assert covered >= 0.9 * len(cases), f"{covered} of {len(cases)} intervals contain the exact count"
+
+
+test_intervals_are_calibrated._heavy_has_small_size = True
+
+
+@pytest.mark.heavy
+def test_parity_bound_fails_no_more_often_than_stated(heavy):
+    """At confidence 1/2 with one trial per level (a wrong bound is then likely enough to be
+    seen), the number of networks whose bound exceeds the exact count is at most the 99.9%
+    quantile of Binomial(n, 1/2); at confidence 0.99 it is never exceeded here."""
+    counts = cached_counts()
+    ids = sorted(counts)[:40 if heavy else 10]
+    wrong_half = wrong_99 = 0
+    for i in ids:
+        net, exact = calibration_net(i), counts[i]
+        b = parity_lower_bound(net, confidence=0.5, trials=1, time_limit=60, seed=i)
+        wrong_half += b["value"] is not None and b["value"] > exact
+        b = parity_lower_bound(net, confidence=0.99, trials=3, time_limit=60, seed=i)
+        assert b["probability"] == 0.99
+        wrong_99 += b["value"] is not None and b["value"] > exact
+    assert wrong_half <= stats.binom.ppf(0.999, len(ids), 0.5)
+    assert wrong_99 == 0
+
+
+test_parity_bound_fails_no_more_often_than_stated._heavy_has_small_size = True
+
+
+def test_parity_bound_counts_interior_regions_only():
+    # x and -x on [-1, 1]: 2 regions with interior; the MILP also accepts the flat pattern
+    # (0, 0) at x = 0. A bound of 3 or more would mean a flat pattern was taken for a region.
+    net = next(d.network for d in degenerate_nets() if d.name == "x_and_minus_x")
+    for seed in range(12):
+        b = parity_lower_bound(net, confidence=0.75, trials=1, start=1, time_limit=30, seed=seed)
+        assert b["value"] is None or b["value"] <= 2
+
+
+def test_parity_probability_is_the_stated_one():
+    b = parity_lower_bound(calibration_net(0), confidence=0.9, trials=2, time_limit=30, seed=1)
+    assert b["alpha"] == pytest.approx(np.log2(10) / 2)
+    assert b["value"] is None or b["value"] <= cached_counts()[0]
+
+
+def test_densities_match_direct_counts():
+    net = calibration_net(3)
+    ld = line_densities(net, lines=3, seed=5)
+    assert ld["lines"] == 3 and ld["complete"]
+    assert ld["mean"] == pytest.approx(np.mean(np.array(ld["counts"]) / np.array(ld["lengths"])), rel=1e-5)
+    # a line of a 2-input net: the count equals the enumerator's on the same restriction
+    from regionmath.estimate import _restricted
+    rng = np.random.default_rng(5)
+    lo, hi = net.box
+    p = (lo + hi) / 2 + rng.uniform(-0.5, 0.5, size=2) * (hi - lo) / 2
+    d = rng.standard_normal(2)
+    d /= np.linalg.norm(d)
+    ta, tb = (lo - p) / d, (hi - p) / d
+    t0, t1 = np.minimum(ta, tb).max(), np.maximum(ta, tb).min()
+    r = count_regions(_restricted(net, p, d, [t0], [t1]), method="enumerate", jobs=1)
+    assert r.count == ld["counts"][0]
+    sc = slice_counts(net, slices=2, seed=5)
+    assert sc["slices"] == 2 and all(c >= 1 for c in sc["counts"])
+    assert max(sc["counts"]) <= cached_counts()[3]
+
+
+def _init_like(rng, n_in, n_out):
+    bound = 1 / np.sqrt(n_in)          # PyTorch's default Linear initialisation
+    return rng.uniform(-bound, bound, (n_out, n_in)), rng.uniform(-bound, bound, n_out)
+
+
+@pytest.mark.heavy
+def test_784_input_torch_net_report_in_time(heavy):
+    torch = pytest.importorskip("torch")
+    from regionmath.importers import from_torch
+    torch.manual_seed(0)
+    width = 256 if heavy else 32
+    limit = 60.0 if heavy else 20.0
+    model = torch.nn.Sequential(torch.nn.Linear(784, width), torch.nn.ReLU(), torch.nn.Linear(width, width),
+                                torch.nn.ReLU(), torch.nn.Linear(width, 10))
+    net = from_torch(model, box=(np.zeros(784), np.ones(784)))
+    start = time.perf_counter()
+    result = estimate_regions(net, time_limit=limit, seed=0)
+    elapsed = time.perf_counter() - start
+    assert elapsed <= limit + 5.0
+    d = result.as_dict()
+    assert set(d) == KEYS
+    assert int(d["certified_lower"]) >= 1
+    assert int(d["architecture_upper"]["value"]) > int(d["certified_lower"])
+    assert d["line_density"]["lines"] >= 1 and d["slice_counts"]["slices"] >= 1
+    assert d["estimate"]["method"]
+    if d["estimate"]["interval"] is not None:
+        assert float(d["estimate"]["interval"][0]) >= int(d["certified_lower"])
+
+
+test_784_input_torch_net_report_in_time._heavy_has_small_size = True
+
+
+def test_digits_mlp_64_64_64():
+    pytest.importorskip("sklearn")
+    import warnings
+    from sklearn.datasets import load_digits
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+    from regionmath.importers import from_sklearn
+    X, y = load_digits(return_X_y=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = MLPClassifier(hidden_layer_sizes=(64, 64, 64), max_iter=30, random_state=0).fit(X / 16, y)
+    net = from_sklearn(model, box=(np.zeros(64), np.ones(64)))
+    result = estimate_regions(net, time_limit=20, seed=0)
+    d = result.as_dict()
+    assert set(d) == KEYS and int(d["certified_lower"]) >= 1
+    assert result.seconds <= 25
+    upper = int(d["architecture_upper"]["value"])
+    if d["estimate"]["interval"] is not None:
+        lo, hi = (float(v) for v in d["estimate"]["interval"])
+        assert int(d["certified_lower"]) <= lo <= hi <= upper
+
+
+def test_weight_aware_upper_is_never_below_an_exact_count():
+    weights = pytest.importorskip("regionmath.bounds.weights")
+    if not hasattr(weights, "serra2020_weights"):
+        pytest.skip("serra2020-weights is not in this version")
+    counts = cached_counts()
+    for i in sorted(counts)[:24]:
+        assert int(weights.serra2020_weights(calibration_net(i), None)) >= counts[i]
+
+
+def test_cli_json_is_one_document(tmp_path):
+    path = tmp_path / "net.npz"
+    calibration_net(0).save(path)
+    out = subprocess.run([sys.executable, "-m", "regionmath.cli", "estimate", str(path), "--json", "--time-limit", "20"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert set(d) == KEYS and d["certified_lower"] == "80"
+    bad = subprocess.run([sys.executable, "-m", "regionmath.cli", "estimate", str(path), "--time-limit", "0"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and bad.stdout == "" and len(bad.stderr.strip().splitlines()) == 1
