@@ -62,6 +62,11 @@ def _result_channel():
             os.close(saved_fd1)
 
 
+def _definitions():
+    from .counting import DEFINITIONS   # the library's list: interior, serra2018, pieces
+    return DEFINITIONS
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2
         raise RegionmathError(f"{self.prog}: {message}")
@@ -267,6 +272,20 @@ def _why(reason, info=None):
     return text
 
 
+def _process_age() -> float:
+    """Seconds since this process started (Linux; 0 elsewhere): interpreter start-up and the
+    package's imports (sympy) take seconds on a loaded machine, and they are part of what a
+    user's --time-limit measures."""
+    try:
+        with open("/proc/self/stat") as f:
+            start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])   # field 22, starttime
+        with open("/proc/uptime") as f:
+            uptime = float(f.read().split()[0])
+        return max(uptime - start_ticks / os.sysconf("SC_CLK_TCK"), 0.0)
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0.0
+
+
 def _time_left(limit):
     """What is left of a --time-limit once loading and setting up took their share."""
     if limit is None or _STARTED is None:
@@ -353,7 +372,8 @@ def cmd_search(args):
             print(f"\r  best {info['best']} (upper {info['upper']}), {info['evaluations']} evaluations, "
                   f"{info['restarts']} restarts, {info['seconds']:.0f} s", end="", file=sys.stderr, flush=True)
     result = search_max_regions(_architecture(args), time_limit=_time_left(args.time_limit), seed=args.seed,
-                                max_evals=args.evals, use_constructions=not args.no_constructions, progress=show)
+                                max_evals=args.evals, use_constructions=not args.no_constructions, progress=show,
+                                definition=args.definition)
     if show is not None:
         print(file=sys.stderr)
     result.network.save(args.output)
@@ -458,7 +478,9 @@ def build_parser():
     q.add_argument("--method", default="auto", choices=methods)
     q.add_argument("--time-limit", type=_seconds, default=None, metavar="S",
                    help="stop after S seconds (within 5%% or 2 s) with the regions found so far")
-    q.add_argument("--definition", default="interior", choices=["interior", "serra2018"])
+    q.add_argument("--definition", default="interior", choices=list(_definitions()),
+                   help="interior: activation regions; serra2018: the MILP as printed; pieces: the linear "
+                        "regions of the network's function (Montufar 2014)")
     q.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
                    help="worker processes of the enumerator (default: every core)")
     q.add_argument("--checkpoint", default=None, metavar="FILE",
@@ -490,6 +512,8 @@ def build_parser():
     q.add_argument("--evals", type=_positive_int, default=None, help="budget of region counts")
     q.add_argument("--seed", type=_nonnegative_int, default=0)
     q.add_argument("--no-constructions", action="store_true", help="do not start from the published constructions")
+    q.add_argument("--definition", default="interior", choices=["interior", "pieces"],
+                   help="maximise activation regions (interior) or the function's linear pieces")
     q.add_argument("-o", "--output", required=True)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_search)
@@ -519,7 +543,8 @@ def main(argv=None):
     """Run one command; returns the exit code (0, 1 or 2, see the module docstring)."""
     global _STARTED
     import time
-    _STARTED = time.monotonic()
+    # the command line's clock starts with the process; a call from Python starts it here
+    _STARTED = time.monotonic() - (_process_age() if argv is None else 0.0)
     sys.set_int_max_str_digits(0)   # exact counts are printed in full, however many digits
     with _result_channel():
         try:

@@ -362,7 +362,6 @@ class Hinz2019(Bound):
     id = "hinz2019"
     kind = "upper"
     activation = "relu"
-    counts = "both"
     source = Source(_HINZ2019, "histogram framework (matrix-product bound) with Serra et al.'s histogram bounds",
                     _HINZ2019_REF,
                     unsure="read from the abstract and third-party notes; the paper's own tighter matrices could "
@@ -391,7 +390,6 @@ class Hinz2021(Bound):
     id = "hinz2021"
     kind = "upper"
     activation = "relu"
-    counts = "both"
     source = Source(_HINZ2021, "activation-histogram bounds in the framework of Hinz and van de Geer 2019",
                     _HINZ2021_REF,
                     unsure="read through a third-party implementation (its closed form for d >= 3 'attained "

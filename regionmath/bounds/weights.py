@@ -250,7 +250,7 @@ class Serra2020Weights(Bound):
     kind = "upper"
     activation = "relu"
     needs_weights = True
-    counts = "both"
+    about = "activation regions"
     source = Source(_SERRA2020, "activation-based upper bound for a given network", _SERRA2020_REF,
                     unsure="the paper's statement could not be read (abstract only); the toolkit derives the "
                            "bound from Theorem 1's proof with stable units and exact ranks, and proves it "
