@@ -42,16 +42,16 @@ import random
 
 import numpy as np
 
-from _proofkit import module_or_skip
+from regionmath.bounds import conv as _conv
 
 
 def _layer(shape, filters, bias):
-    conv = module_or_skip("regionmath.bounds.conv")
+    conv = _conv
     return conv.conv_matrix(shape, filters, bias)
 
 
 def test_dependency_of_the_eight_normals():
-    conv = module_or_skip("regionmath.bounds.conv")
+    conv = _conv
     shape = conv.ConvShape(1, 3, 3, filters=2, kernel=(2, 2))
     rng = random.Random(2006)
     for _ in range(20):
@@ -64,8 +64,8 @@ def test_dependency_of_the_eight_normals():
         assert any(coeff) and all(v == 0 for v in combo)
 
 
-def test_counterexample_and_the_unshared_layer():
-    conv = module_or_skip("regionmath.bounds.conv")
+def test_mutation_unshared_layer_reaches_the_formula_shared_stays_below():
+    conv = _conv
     from regionmath.counting import count_regions
     from regionmath.network import Network
     shape = conv.ConvShape(1, 3, 3, filters=2, kernel=(2, 2))
