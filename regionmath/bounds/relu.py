@@ -669,7 +669,8 @@ class Serra2018Exact1D(Bound):
     activation = "relu"
     source = Source(SERRA2018, "Theorem 7 (ICML numbering)", SERRA2018_REF, unsure="theorem number",
                     note="the upper half is Theorem 1 at n0 = 1 (prod (n_l + 1) whenever n_l >= 2 for l < L); "
-                         "the construction needs n_l >= 3 for l < L only; " + LAST_LAYER_NOTE)
+                         "the construction needs n_l >= 3 for l < L only, and with some n_l <= 2 (l < L) the "
+                         "maximum is below the product (proofs/proof_serra2018_exact_1d.py); " + LAST_LAYER_NOTE)
     statement = ("A rectifier network on R^1 with widths n_l >= 3 (l < L) has at most, and can attain, "
                  "prod_l (n_l + 1) linear regions.")
 
