@@ -54,7 +54,7 @@ from fractions import Fraction as F
 
 import sympy as sp
 
-from _proofkit import module_or_skip, regions_1d
+from _proofkit import toolkit_module, regions_1d
 
 i, j, m = sp.symbols("i j m", integer=True, nonnegative=True)
 y, x = sp.symbols("y x", real=True)
@@ -132,7 +132,7 @@ def test_piece_count_is_p_plus_one():
 def test_toolkit_sawtooth_is_the_normalised_fold():
     # regionmath.constructions.layers.sawtooth shifts unit 1 by +1 (and the sum by -1): the same
     # function on [0, 1]; checked exactly at every breakpoint and midpoint
-    layers = module_or_skip("regionmath.constructions.layers")
+    layers = toolkit_module("regionmath.constructions.layers")
     for p in range(1, 13):
         rows, biases, coeffs, const = layers.sawtooth(p, 0, 1)
 

@@ -9,7 +9,9 @@ Registry entry: ``montufar2014-prop3`` (upper).
 
 Verdict
 -------
-**Proved**, and **checked on a range**: the registry's value is the number of 0/1 patterns
+**Proved**; **records attain it** (``L = 1``, ``n_1 <= n_0``: e.g. ``n_0 = 3``, width 3: 8
+regions), so ``2^N - 1`` fails there; it is far above every deep record (unchecked there).
+Also **checked on a range**: the registry's value is the number of 0/1 patterns
 (counted by listing them); counted regions of random small networks never exceed it; it is
 attained exactly when ``L = 1`` and ``n_1 <= n_0`` (then ``Phi(n_1, n_0) = 2^{n_1}``); and it is
 never below the sharper upper bounds of Montúfar 2017 and Serra et al. 2018 (Thm 1).
@@ -29,7 +31,7 @@ linear regions contain disjoint ones, so there are at most as many linear region
 import itertools
 import random
 
-from _proofkit import brute_patterns, registry_entry, architectures, phi_literal
+from _proofkit import architectures, brute_patterns, check_upper_on_records, phi_literal, records, registry_entry
 from regionmath import Architecture
 
 
@@ -71,3 +73,10 @@ def test_never_below_the_sharper_upper_bounds():
     for arch in architectures(range(1, 5), range(1, 7), range(1, 4)):
         for s in sharper:
             assert s.value(arch) <= prop3.value(arch)
+
+
+def test_records_never_exceed_and_attain():
+    prop3 = registry_entry("montufar2014-prop3")
+    attained = check_upper_on_records(prop3.value, records("relu"))
+    assert {"relu_n0-2_2", "relu_n0-3_3"} <= set(attained)
+    assert all(n.count("-") == 1 for n in attained)           # only one-layer records attain 2^N

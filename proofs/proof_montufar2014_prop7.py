@@ -15,7 +15,10 @@ Verdict
   "the arrangement of hyperplanes H_i = {x_j = i}"); the ``k^min(n,m)`` regions are counted
   exactly (one LP per pattern, witnesses re-checked in exact arithmetic) and the count is
   proved complete (each unit has ``k`` states).
-* Upper bound: **proved**, and **checked on a range** against counted random layers; the
+* Upper bound: **proved**; **records attain it** where ``k^m`` is the minimum and ``m <= n``
+  (e.g. ``n = 2, m = 2, k = 3``: 9), so ``bound - 1`` fails there; where ``m > n`` no record
+  attains it (``n = 1, m = 2, k = 3``: 5 against 9): unchecked there. Counted random layers:
+  evidence; the
   proof in App. D actually gives the sharper ``Phi(C(k,2) m, n)`` (a unit has at most
   ``C(k,2)`` boundaries ``f_i = f_j``, not ``k^2``), which the counts also respect. The upper
   bound is not sharp; the sharp maximum is ``mrz2022-shallow`` (proof_mrz2022_shallow.py),
@@ -34,7 +37,8 @@ by Zaslavsky, and ``Phi`` grows with its first argument; there are at most ``k^m
 import math
 import random
 
-from _proofkit import brute_patterns, exact_pattern_ok, phi_literal, registry_entry, toolkit_build, toolkit_count
+from _proofkit import (brute_patterns, check_upper_on_records, exact_pattern_ok, phi_literal, records, registry_entry,
+                       toolkit_build, toolkit_count)
 from regionmath import Architecture
 
 
@@ -96,3 +100,13 @@ def test_sides_are_ordered_around_the_sharp_maximum():
             for k in range(2, 6):
                 a = Architecture.maxout(n, (m,), k)
                 assert lower.value(a) <= sharp.value(a) <= upper.value(a)
+
+
+def test_records_never_exceed_and_attain():
+    upper, lower = registry_entry("montufar2014-prop7-upper"), registry_entry("montufar2014-prop7-lower")
+    recs = records("maxout", depth=1)
+    attained = check_upper_on_records(upper.value, recs)
+    assert {"maxout3_n0-2_2", "maxout2_n0-2_2", "maxout3_n0-1_1"} <= set(attained)
+    assert "maxout3_n0-1_2" not in attained
+    for r in recs:
+        assert r.count >= lower.value(r.arch)

@@ -20,16 +20,21 @@ Verdict
   regions of the function (Montúfar's definition) are unions of activation regions, so the
   theorem fails under either definition. The registry's maxout upper bounds do not see this:
   ``serra2018-maxout`` gives ``(1 + k(k-1)/2)^L >= k^L`` here.
-* **Proved for n0 >= 2 (every k, L), for k = 2, and for L = 1** by explicit constructions
-  whose regions are counted and certified:
+* **Holds for n0 >= 2, for k = 2, and for L = 1** by explicit constructions whose regions are
+  counted and certified:
   - ``k <= 2^n0``: each layer folds every coordinate once with a unit computing
     ``|2u - 1|`` (two pieces used, the others constant ``-1``): ``2^n0 >= k`` boxes per layer
     are mapped affinely onto the cube; the last layer cuts the cube by ``k - 1`` parallel
-    hyperplanes per coordinate. Exactly ``2^(n0(L-1)) k^n0`` regions.
+    hyperplanes per coordinate. Exactly ``2^(n0(L-1)) k^n0`` regions: **proved** (the fold
+    argument of Thm 4) and certified on the listed cases.
   - ``n0 >= 2, k > 2^n0``: two units on ``(u_1, u_2)`` whose level sets are interleaved
     ``k``-gons (rational vertices) cross ``2k`` times; near each crossing the layer is an
     invertible linear map onto a common square. ``2k * 2^(n0 - 2) >= k`` regions are
-    identified per layer, so at least ``(2k 2^(n0-2))^(L-1) k^n0`` regions.
+    identified per layer, so at least ``(2k 2^(n0-2))^(L-1) k^n0`` regions. The geometric
+    argument is a **sketch**; what is checked is **certified by construction on a range**:
+    ``(n0, k, L)`` in ``(2, 5, 2), (2, 6, 2), (2, 7, 2), (2, 5, 3)`` (and ``(2, 9, 2), (3, 9, 2)``
+    with ``--heavy``), each counted exactly at ``(2k 2^(n0-2))^(L-1) k^n0``. Outside that range
+    the case ``k > 2^n0`` is **evidence** (the construction's pattern, not a proof).
   So the exact hypotheses are: **every width equals n0, and (n0 >= 2 or k = 2 or L = 1)**.
   The paper's sketch as written does not give this for ``k > 2 n0`` (the extra zero pieces
   are never maximal, so a unit has at most ``2 n0`` useful pieces); the toolkit does not use it.
@@ -57,7 +62,8 @@ at most ``(k-1) 2^(l-1)`` new cuts. With ``r_0 = 1``: ``r_L <= 1 + (k-1)(2^L - 1
 (C) ``k^L - 1 - (k-1)(2^L - 1) = (k-1) sum_{i<L} (k^i - 2^i) >= (k-1)(k-2) > 0`` for ``k >= 3``,
 ``L >= 2``.
 
-The bound appears to be the exact maximum: besides the explicit 7-region network for
+Certified records reach the bound (``k = 3, L = 2``: 7; ``k = 2, L = 2``: 4), so the
+checks fail for ``line_bound - 1``. The bound appears to be the exact maximum: besides the explicit 7-region network for
 ``k = 3, L = 2``, random search with hill-climbing over small rational weights reaches it for
 ``(k, L) = (4, 2)`` (10) and ``(3, 3)`` (15) and never exceeds it.
 
@@ -73,7 +79,7 @@ from fractions import Fraction as F
 import pytest
 import sympy as sp
 
-from _proofkit import regions_1d
+from _proofkit import check_upper_on_records, records, regions_1d
 
 from regionmath import Architecture, HypothesisError
 
@@ -151,11 +157,22 @@ def test_toolkit_refuses_where_false(k, L):
         build("montufar2014-thm8", Architecture(1, (1,) * L, "maxout", k))
 
 
-@pytest.mark.parametrize("n0, k, L", [(1, 2, 3), (1, 5, 1), (2, 3, 2), (2, 4, 2), (2, 5, 2), (2, 3, 3), (3, 3, 2)])
+def test_records_respect_and_attain_the_line_bound():
+    recs = [r for r in records("maxout", n0=1) if set(r.arch.widths) == {1}]
+    for r in recs:
+        assert r.count_on_line() == r.count, r.name
+    attained = check_upper_on_records(lambda a: line_bound(a.rank, a.L), recs)
+    assert {"maxout3_n0-1_1-1", "maxout2_n0-1_1-1"} <= set(attained)
+
+
+@pytest.mark.parametrize("n0, k, L", [(1, 2, 3), (1, 5, 1), (2, 3, 2), (2, 4, 2), (2, 5, 2), (2, 3, 3), (3, 3, 2),
+                                      (2, 6, 2), (2, 7, 2), (2, 5, 3),
+                                      pytest.param(2, 9, 2, marks=pytest.mark.heavy),
+                                      pytest.param(3, 9, 2, marks=pytest.mark.heavy)])
 def test_holds_by_construction(n0, k, L):
-    from _proofkit import module_or_skip, registry_entry
+    from _proofkit import toolkit_module, registry_entry
     registry_entry("montufar2014-thm8")
-    module_or_skip("regionmath.counting.enumerate")
+    toolkit_module("regionmath.counting.enumerate")
     from regionmath.constructions import build
     from regionmath.verify import verify
     c = build("montufar2014-thm8", Architecture(n0, (n0,) * L, "maxout", k))
@@ -164,3 +181,5 @@ def test_holds_by_construction(n0, k, L):
     assert report.counted >= k ** (L - 1) * k ** n0
     if k <= 2 ** n0:   # the fold construction's count, derived in the docstring
         assert report.counted == 2 ** (n0 * (L - 1)) * k ** n0
+    elif n0 >= 2:      # the interleaved k-gons: 2k 2^(n0-2) regions identified per layer
+        assert report.counted == (2 * k * 2 ** (n0 - 2)) ** (L - 1) * k ** n0

@@ -12,7 +12,8 @@ Registry entry: ``zaslavsky`` (exact, L = 1).
 
 Verdict
 -------
-**Proved** (classical; Zaslavsky 1975) and **checked on a range**: random integer
+**Proved** (classical; Zaslavsky 1975); every one-layer record attains it (so ``Phi - 1``
+fails there); and **checked on a range**: random integer
 arrangements in R^2 and R^3 are counted two independent ways -- Whitney's formula for the
 characteristic polynomial (exact rational ranks) and a geometric sweep with one LP per
 region and side (every witness re-checked exactly) -- and compared with the literal sum;
@@ -43,8 +44,8 @@ from fractions import Fraction
 import sympy as sp
 from hypothesis import given, settings, strategies as st
 
-from _proofkit import (_rank, brute_patterns, phi_literal, registry_entry, sweep_regions, toolkit_count,
-                       whitney_regions)
+from _proofkit import (_rank, brute_patterns, check_upper_on_records, phi_literal, records, registry_entry,
+                       sweep_regions, toolkit_count, whitney_regions)
 from regionmath import Architecture
 
 
@@ -153,3 +154,8 @@ def test_registry_expression_and_toolkit_arrangements():
         H = random_arrangement(rng, rng.randint(1, 6), d, 2)      # degenerate cases included
         A = Arrangement(H)
         assert (A.regions(), A.bounded_regions()) == whitney_regions(H)
+
+
+def test_one_layer_records_attain_the_sum():
+    recs = records("relu", depth=1)
+    assert check_upper_on_records(lambda a: phi_literal(a.widths[0], a.n0), recs) == [r.name for r in recs]

@@ -15,10 +15,12 @@ Verdict
   cut by ``k - 1`` parallel hyperplanes ``v_u.x = 1, ..., k-1``; the layer's regions are the
   regions of ``n`` parallel families, counted exactly (one LP per pattern, exact witnesses) and
   by Whitney's formula, and equal the sum.
-* Maximal: **proved for n_0 = 1** (below) and for ``k = 2`` (it is then Zaslavsky's
-  ``Phi(n, n_0)``); for ``n_0 >= 2`` the upper half is MRZ 2022's theorem, **checked on a range**:
-  exhaustive small-integer layers never exceed it, and a random search over larger weights
-  finds none above it.
+* Maximal: **proved for n_0 = 1** (below), for ``k = 2`` (it is then Zaslavsky's
+  ``Phi(n, n_0)``) and for ``n <= n_0`` (the sum is then ``k^n``, and a layer has at most ``k^n``
+  patterns). For ``n_0 >= 2, n > n_0, k >= 3`` the upper half is MRZ 2022's theorem, and here it
+  is **evidence only**: random integer layers in the plane (``n = 2, 3``, ``k = 3``) never exceed
+  it. **Records attain it** in every searched one-layer architecture (``n_0 <= 2``, ``n <= 2``,
+  ``k = 2, 3``), so ``sharp - 1`` fails there; those all lie in the proved cases.
 
 Argument
 --------
@@ -30,14 +32,17 @@ which are the ``sum_j C(n, j) (k-1)^j`` choices of ``j <= n_0`` families and one
 each. For ``n_0 = 1`` a maxout unit is a convex piecewise-linear function with at most ``k``
 pieces, so it changes piece at most ``k - 1`` times on the line; ``n`` units give at most
 ``n(k-1)`` breakpoints, hence at most ``1 + n(k-1)`` intervals, which is the formula at
-``n_0 = 1``. For ``k = 2`` each unit is cut by one hyperplane and the bound is Zaslavsky's.
+``n_0 = 1``. For ``k = 2`` each unit is cut by one hyperplane and the bound is Zaslavsky's. For
+``n <= n_0``, ``sum_{j<=n_0} C(n, j)(k-1)^j = sum_{j<=n} C(n, j)(k-1)^j = k^n`` (binomial theorem),
+the number of argmax patterns.
 """
 
 import math
 import random
 from fractions import Fraction as F
 
-from _proofkit import brute_patterns, exact_pattern_ok, phi_literal, registry_entry, regions_1d, whitney_regions
+from _proofkit import (brute_patterns, check_upper_on_records, exact_pattern_ok, phi_literal, records, registry_entry,
+                       regions_1d, whitney_regions)
 from regionmath import Architecture
 
 
@@ -106,3 +111,20 @@ def test_random_plane_layers_never_exceed(heavy):
         b = [rng.randint(-5, 5) for _ in range(n * k)]
         count = len(brute_patterns([W], [b], rank=k, box=([-50] * 2, [50] * 2)))
         assert count <= sharp.value(Architecture.maxout(2, (n,), k))
+
+
+def test_records_attain_the_sharp_maximum():
+    sharp = registry_entry("mrz2022-shallow")
+    recs = records("maxout", depth=1)
+    assert check_upper_on_records(sharp.value, recs) == [r.name for r in recs]      # every one attains it
+    for r in recs:
+        assert r.arch.n0 == 1 or r.arch.widths[0] <= r.arch.n0                     # all in the proved cases
+        if r.arch.n0 == 1:
+            assert r.count_on_line() == r.count
+
+
+def test_narrow_layers_reach_k_to_the_n():
+    for n0 in range(1, 6):
+        for n in range(1, n0 + 1):
+            for k in range(2, 6):
+                assert literal(n0, n, k) == k ** n

@@ -24,6 +24,10 @@ Verdict
   ``L >= 4``; conservative at ``L = 3`` (true at least for ``n_0 = 1, m = 1``; not settled in
   general).
 
+The recursion is attained by certified records at ``L = 2, 3`` (7 and 19 regions), so the
+checks below fail for any weaker recursion; the lemma is a complete case analysis (checked
+again exhaustively over coefficients in ``{-2..2}``).
+
 Argument (the bound for width-2 layers on a line)
 -------------------------------------------------
 *Lemma.* For a line ``y(s) = p + s d`` in ``R^2`` and ``F(y) = e_1 relu(y_1) + e_2 relu(y_2) + f``,
@@ -50,7 +54,8 @@ from fractions import Fraction as F
 
 import pytest
 
-from _proofkit import architectures, regions_1d, registry_entry, toolkit_build, toolkit_count
+from _proofkit import architectures, check_upper_on_records, records, regions_1d, registry_entry, toolkit_build, toolkit_count
+from proof_serra2018_exact_1d import LEMMA_PIECES, line_upper
 from regionmath import Architecture
 
 
@@ -60,11 +65,9 @@ def arora_literal(arch, extra):
 
 
 def width2_line_bound(L):
-    """r_L from r_{l+1} <= r_l + 4 r_{l-1}, r_0 = 1, r_1 = 3 (every width 2, n0 = 1)."""
-    r = [1, 3]
-    for _ in range(L - 1):
-        r.append(r[-1] + 4 * r[-2])
-    return r[L]
+    """r_L from r_{l+1} <= r_l + 4 r_{l-1}, r_0 = 1, r_1 = 3 (every width 2, n0 = 1): the proved
+    line bound of proof_serra2018_exact_1d.py at widths (2, ..., 2)."""
+    return line_upper((2,) * L)
 
 
 def monotone_pieces(values):
@@ -97,7 +100,16 @@ def test_lemma_two_monotone_pieces():
         brk = sorted({F(-p, d) for p, d in ((p1, d1), (p2, d2)) if d})
         pts = [brk[0] - 1] + brk + [brk[-1] + 1] if brk else [F(0), F(1)]
         f = [e1 * max(p1 + s * d1, 0) + e2 * max(p2 + s * d2, 0) for s in pts]
-        assert monotone_pieces(f) <= 2
+        assert monotone_pieces(f) <= LEMMA_PIECES[2]
+        g = [e1 * max(p1 + s * d1, 0) for s in pts]
+        assert monotone_pieces(g) <= LEMMA_PIECES[1]
+
+
+def test_records_attain_the_width2_bound():
+    """Certified records reach r_L at L = 2, 3, so a weaker recursion (4 -> 3) fails here."""
+    recs = [r for r in records("relu", n0=1) if set(r.arch.widths) == {2}]
+    attained = check_upper_on_records(lambda a: width2_line_bound(a.L), recs)
+    assert {"relu_n0-1_2-2", "relu_n0-1_2-2-2"} <= set(attained)
 
 
 def test_width2_networks_respect_the_bound(heavy):

@@ -1,4 +1,5 @@
-"""Serra et al. 2018: deep versus shallow with the same number of units.
+"""Serra et al. 2018: deep versus shallow with the same number of units (Cor. 3 of the ICML paper
+[numbering as in REFERENCES.md]).
 
 Statement (poster, Sec. 3, "Deep vs. shallow trade-off")
 --------------------------------------------------------
@@ -26,7 +27,7 @@ Verdict
 
 Argument
 --------
-The shallow maximum with ``N`` units is ``Phi(N, n_0)`` (Zaslavsky), which is ``2^N`` for
+Theorem 1 is an upper bound (proved in proof_serra2018_thm1.py). The shallow maximum with ``N`` units is ``Phi(N, n_0)`` (Zaslavsky), which is ``2^N`` for
 ``N <= n_0`` and ``2^N - 1`` for ``N = n_0 + 1``. For a deep architecture, Theorem 1 sums
 ``prod_l C(n_l, j_l)`` over ``J``, a subset of the box ``prod_l {0..n_l}`` whose full sum is
 ``2^N``; the corner ``j = (n_1, ..., n_L)`` is not in ``J`` because ``j_2 <= n_1 - j_1 = 0 < n_2``, so

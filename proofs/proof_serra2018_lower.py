@@ -12,7 +12,9 @@ Verdict
 -------
 * ``serra2018-lower``: **certified by construction** (the toolkit's turned-sawtooth networks,
   counted exactly: on the line by the independent exact counter, in the plane by one LP per
-  pattern with exact witnesses, and by the toolkit's counter) and **proved** (sketch below).
+  pattern with exact witnesses, and by the toolkit's counter) on the listed architectures; in
+  general it rests on the sketch below (the turned fold is proved, the composition is Lemma
+  2's).
   It exceeds Montúfar's Thm 4 / eq. (7) on the whole range and never exceeds Thm 1. The
   width condition is needed only for ``l < L``; for ``n_0 = 1`` a layer of 2 units cannot fold
   3 times (proof_serra2018_exact_1d.py), so ``3 n_0`` cannot be lowered to ``2 n_0`` there.

@@ -17,20 +17,36 @@ Verdict
   ``n_1 = 3`` rank-2 units, which the reading caps at ``(1 + 1 + 0) * 3 = 6``, while three
   rank-2 units cutting along three lines in general position have 7 regions (counted
   exactly here).
-* ``prod_l Phi(C(k,2) n_l, d_l)``: **proved** (sketch below) and **checked on a range**: the
-  registry value is the literal product; at ``L = 1`` it is never below the sharp maximum
-  (``mrz2022-shallow``) and never above Prop. 7's ``Phi(k^2 n_1, n_0)``; for ``k = 2`` it is
-  Montúfar 2017's relu bound; counted random deep maxout networks never exceed it; the
-  registry's asymptotic constant is the limit computed here with sympy.
+* ``prod_l Phi(C(k,2) n_l, d_l)`` is an upper bound: **proved** (argument below; the earlier
+  sketch was wrong, see next item). The per-layer inequality ``k^n <= Phi(C(k,2) n, n)`` is
+  proved termwise (checked symbolically, and exhaustively for ``k <= 8, n <= 10``). **Records
+  attain it** where ``k = 2`` (it is then Montúfar 2017's relu bound) -- e.g. ``n_0 = 1``,
+  widths ``(1, 1)``: 4 -- so ``bound - 1`` fails there; **no record attains it for ``k = 3``**
+  (e.g. ``n_0 = 1``, ``(1, 1)``: records 7 against 16), so for ``k >= 3`` the checks against
+  records cannot see a bound that is too large there (unchecked by records).
+* The sketch "layer ``l``'s regions are cells of the tie arrangement restricted to a space of
+  dimension ``d_l``" is **wrong at the cap ``d_l <= n_l``**: one rank-3 unit on ``R^2`` (``d_1 = 1``)
+  has a tie arrangement of 3 concurrent lines with 6 cells, against ``Phi(3, 1) = 4`` (Whitney
+  count here). The unit has only 3 regions, so the bound survives; the proof below handles
+  the cap by counting patterns instead of cells.
+* Counted random deep maxout networks never exceed it: **evidence** only.
 
-Argument (sketch, following Serra et al. 2018)
-----------------------------------------------
-Fix the argmax pattern of layers ``1..l-1``: on that set the input of layer ``l`` is an affine
-image of ``R^{n_0}`` of dimension at most ``d_{l-1}``, and at most ``n_l`` (the layer's width) after
-layer ``l``. Inside it, layer ``l``'s regions are unions of cells of the arrangement of the
-``C(k,2) n_l`` hyperplanes ``f_{u,i} = f_{u,j}``, restricted to a space of dimension at most
-``d_l``, so each region of layers ``< l`` splits into at most ``Phi(C(k,2) n_l, d_l)`` pieces
-(Zaslavsky). Multiplying over layers gives the bound.
+Argument
+--------
+Let the input of layer ``l`` be an affine space of dimension ``d`` (a region of layers ``< l``
+mapped affinely), ``n = n_l``, ``K = C(k, 2)``.
+(1) If ``d <= n``: a region of the layer has interior; off the ``<= K n`` tie hyperplanes
+``f_{u,i} = f_{u,j}`` (identical pieces create none) every difference has a strict sign, so the
+argmax pattern is constant on each cell, and distinct regions contain distinct cells: at most
+``Phi(K n, d)`` regions (Zaslavsky).
+(2) If ``d > n``: a unit has ``k`` states, so at most ``k^n = sum_j C(n, j)(k-1)^j`` patterns, and
+``C(K n, j) >= C(n, j)(k-1)^j`` for ``j <= n`` factor by factor, since
+``K n - i - (k-1)(n - i) = (K - k + 1) n + (k - 2) i >= 0``; so at most ``Phi(K n, n)`` regions.
+Either way at most ``Phi(K n, min(d, n))``. On each region the layer's output is affine into
+``R^n``: its image has dimension ``<= min(d, n)``, and the later layers have at most as many
+regions there as on a space of that dimension (the count on a lower-dimensional space is
+never larger: extend by ignoring coordinates). By induction from ``d = n_0``,
+``prod_l Phi(K n_l, d_l)`` with ``d_l = min(n_0, n_1, ..., n_l)``.
 """
 
 import math
@@ -39,7 +55,10 @@ from fractions import Fraction as F
 
 import sympy as sp
 
-from _proofkit import brute_patterns, exact_pattern_ok, phi_literal, registry_entry
+from _proofkit import (brute_patterns, check_upper_on_records, exact_pattern_ok, phi_literal, records,
+                       registry_entry, whitney_regions)
+
+TIE_CONSTANT = {"K": lambda k: math.comb(k, 2)}     # the number of tie hyperplanes per unit
 from regionmath import Architecture
 
 
@@ -142,3 +161,31 @@ def test_expressions_are_the_literal_formulas():
     for a in cases[:2]:
         expected = sum(math.comb(a.widths[0], j) * (a.rank - 1) ** j for j in range(a.n0 + 1))
         assert sp.Integer(substitute(sharp.expr(a), a).doit()) == expected
+
+
+def test_per_layer_pattern_bound():
+    """Step (2): k^n <= Phi(K n, n), termwise (symbolic) and exhaustively on a range."""
+    n_, i_, k_ = sp.symbols("n i k", integer=True, nonnegative=True)
+    K = k_ * (k_ - 1) / 2
+    assert sp.expand(K * n_ - i_ - (k_ - 1) * (n_ - i_) - ((K - k_ + 1) * n_ + (k_ - 2) * i_)) == 0
+    assert sp.expand(K - k_ + 1 - (k_ - 1) * (k_ - 2) / 2) == 0          # >= 0 for integer k >= 2
+    for k in range(2, 9):
+        for n in range(1, 11):
+            assert k ** n <= phi_literal(TIE_CONSTANT["K"](k) * n, n)
+
+
+def test_the_old_sketch_fails_at_the_cap():
+    """One rank-3 unit on R^2: 6 cells of its tie arrangement > Phi(3, 1) = 4 >= its 3 regions."""
+    W = [[1, 0], [0, 1], [-1, -1]]
+    b = [0, 0, 1]
+    ties = [[b[i] - b[j]] + [W[i][c] - W[j][c] for c in range(2)] for i in range(3) for j in range(i + 1, 3)]
+    assert whitney_regions(ties)[0] == 6 > phi_literal(3, 1) == 4
+    found = brute_patterns([W], [b], rank=3, box=([-5, -5], [5, 5]))
+    assert len(found) == 3 <= registry_entry("serra2018-maxout").value(Architecture.maxout(2, (1,), 3)) == 4
+
+
+def test_records_never_exceed_and_attain_for_rank_two():
+    b = registry_entry("serra2018-maxout")
+    attained = check_upper_on_records(b.value, records("maxout"))
+    assert "maxout2_n0-1_1-1" in attained and "maxout2_n0-2_2-2" in attained
+    assert not any(n.startswith("maxout3") and n.count("-") >= 2 for n in attained)   # k = 3, deep: unchecked

@@ -26,6 +26,19 @@ an independent LP enumeration:
   therefore not a proof that the MILP counts regions: on folding constructions, whose units
   come in opposite pairs, the printed MILP over-counts.
 
+Supplement, Thm 20 / Cor. 21 (as read: the set of inputs of one activation pattern is a
+polyhedron, so regions are finite unions of polyhedra; for unbounded input a valid ``M``
+exists) [wording unconfirmed: the supplement is not in papers/]:
+* The set of inputs with pattern ``z`` is ``{x : a_i(x) > 0 (z_i = 1), a_i(x) <= 0 (z_i = 0)}``
+  with every ``a_i`` affine on it (induction over layers): a polyhedron with some strict
+  inequalities -- **proved** (the induction below).
+* Unbounded input: there are at most ``2^N`` patterns; each region with interior contains a
+  point, and a box ``B`` around these finitely many points meets the interior of every region,
+  so counting in ``B`` (where ``M`` exists: ``|W h + b|`` is bounded on ``B``) counts the regions
+  of ``R^n0`` -- **proved** (existence). Checked on certified records on the line: the count
+  in the box ``[first breakpoint - 1, last + 1]`` (one LP per pattern) equals the exact count
+  on the whole line.
+
 Argument
 --------
 (MILP = serra2018.) If ``x in S_z``, put ``h_i = max(0, a_i)``, ``hbar_i = max(0, -a_i)`` for every
@@ -46,7 +59,7 @@ import random
 
 import pytest
 
-from _proofkit import brute_patterns, toolkit_count
+from _proofkit import brute_patterns, records, regions_1d, toolkit_count
 from regionmath.network import Network
 
 DEGENERATE = [
@@ -90,3 +103,18 @@ def test_random_networks_both_definitions(heavy):
         got_s = toolkit_count(net, method="milp", definition="serra2018")
         assert got_i.certified and {r.pattern for r in got_i.regions} == set(ref_i)
         assert got_s.count == len(ref_s)
+
+
+BOX_MARGIN = 1      # the box reaches this far beyond the outermost breakpoints
+
+
+def test_a_box_around_the_breakpoints_counts_the_whole_line():
+    recs = [r for r in records("relu", n0=1) if r.arch.N <= 5][::2]
+    assert len(recs) >= 8
+    for r in recs:
+        net = r.network()
+        line = regions_1d(net.exact_weights, net.exact_biases)
+        assert len(line) == r.count
+        cuts = [iv[0] for _, iv in line[1:]]
+        box = ([float(min(cuts)) - BOX_MARGIN], [float(max(cuts)) + BOX_MARGIN])
+        assert len(brute_patterns(net.weights, net.biases, box=box)) == r.count, r.name

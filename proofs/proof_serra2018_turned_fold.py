@@ -42,11 +42,11 @@ from fractions import Fraction as F
 import pytest
 import sympy as sp
 
-from _proofkit import module_or_skip
+from _proofkit import toolkit_module
 
 
 def _fold(p):
-    layers = module_or_skip("regionmath.constructions.layers")
+    layers = toolkit_module("regionmath.constructions.layers")
     return layers.turned_sawtooth(p, 0, 1)
 
 

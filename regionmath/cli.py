@@ -62,6 +62,11 @@ def _result_channel():
             os.close(saved_fd1)
 
 
+def _definitions():
+    from .counting import DEFINITIONS   # the library's list: interior, serra2018, pieces
+    return DEFINITIONS
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2
         raise RegionmathError(f"{self.prog}: {message}")
@@ -189,8 +194,8 @@ def cmd_bound(args):
         raise RegionmathError("--n0 and --widths are required unless --asymptotic is given")
     arch = _architecture(args)
     if bound.needs_weights:
-        raise RegionmathError(f"{bound.id} needs a network's weights, not only an architecture; "
-                              "use regionmath.bounds.get(...).value(arch, ranks=[...]) from Python")
+        raise RegionmathError(f"{bound.id} needs a network's weights, not only an architecture; from Python use "
+                              f"regionmath.bounds.get({bound.id!r}).value(...) (its docstring says what it takes)")
     if args.symbolic:
         import sympy as sp
         expr = bound.expr(arch)
@@ -367,7 +372,8 @@ def cmd_search(args):
             print(f"\r  best {info['best']} (upper {info['upper']}), {info['evaluations']} evaluations, "
                   f"{info['restarts']} restarts, {info['seconds']:.0f} s", end="", file=sys.stderr, flush=True)
     result = search_max_regions(_architecture(args), time_limit=_time_left(args.time_limit), seed=args.seed,
-                                max_evals=args.evals, use_constructions=not args.no_constructions, progress=show)
+                                max_evals=args.evals, use_constructions=not args.no_constructions, progress=show,
+                                definition=args.definition)
     if show is not None:
         print(file=sys.stderr)
     result.network.save(args.output)
@@ -472,7 +478,9 @@ def build_parser():
     q.add_argument("--method", default="auto", choices=methods)
     q.add_argument("--time-limit", type=_seconds, default=None, metavar="S",
                    help="stop after S seconds (within 5%% or 2 s) with the regions found so far")
-    q.add_argument("--definition", default="interior", choices=["interior", "serra2018"])
+    q.add_argument("--definition", default="interior", choices=list(_definitions()),
+                   help="interior: activation regions; serra2018: the MILP as printed; pieces: the linear "
+                        "regions of the network's function (Montufar 2014)")
     q.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
                    help="worker processes of the enumerator (default: every core)")
     q.add_argument("--checkpoint", default=None, metavar="FILE",
@@ -504,6 +512,8 @@ def build_parser():
     q.add_argument("--evals", type=_positive_int, default=None, help="budget of region counts")
     q.add_argument("--seed", type=_nonnegative_int, default=0)
     q.add_argument("--no-constructions", action="store_true", help="do not start from the published constructions")
+    q.add_argument("--definition", default="interior", choices=["interior", "pieces"],
+                   help="maximise activation regions (interior) or the function's linear pieces")
     q.add_argument("-o", "--output", required=True)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_search)

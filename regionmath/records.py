@@ -141,7 +141,7 @@ def build_records(archs=None, folder=None, budget=None, per_arch=None, seed=0, p
 
 # -- the records table -----------------------------------------------------------------------------
 RECORDS_COLUMNS = ["architecture", "tightest upper", "by", "best published lower", "by",
-                   "construction count", "best found", "gap", "status"]
+                   "construction count", "best found", "gap", "status", "best found: pieces"]
 
 
 def _construction_count(bound_id, arch):
@@ -170,7 +170,7 @@ def record_row(arch, folder=None, index=None):
     name = record_name(arch)
     path = folder / f"{name}.npz"
     if name not in index or not path.is_file():
-        return [str(arch), up_v, up_id, low_v, low_id, None, None, None, "not searched"]
+        return [str(arch), up_v, up_id, low_v, low_id, None, None, None, "not searched", None]
     con = _construction_count(low_id, arch) if low else None
     net = Network.load(path)
     if net.architecture != arch:
@@ -196,7 +196,15 @@ def record_row(arch, folder=None, index=None):
         status = "settled; beats published lower bound"
     if con is not None and found > con:
         status += "; beats its construction"
-    return [str(arch), up_v, up_id, low_v, low_id, con, found, gap, status]
+    return [str(arch), up_v, up_id, low_v, low_id, con, found, gap, status, _pieces_of(net, res)]
+
+
+def _pieces_of(net, res):
+    """The stored network's linear pieces in R^n0 (its activation regions joined, every join
+    proved), or None when a join could not be proved."""
+    from .counting.pieces import _float_witnesses, pieces_of_regions
+    joined = pieces_of_regions(net, res.regions.patterns, unbounded=True, witnesses=_float_witnesses(res.regions))
+    return joined["count"] if joined["undecided"] == 0 and joined["uncertified"] == 0 else None
 
 
 def _row_task(args):

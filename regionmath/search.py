@@ -73,8 +73,10 @@ from .errors import RegionmathError
 from .exact import round_to_bits
 
 # -- counting in all of R^n0 ---------------------------------------------------------------------
-def count_in_rn0(network, method="enumerate", time_limit=None, progress=None, certify=True, collect=True):
-    """Count the activation regions of ``network`` in all of ``R^n0`` (its box is ignored).
+def count_in_rn0(network, method="enumerate", time_limit=None, progress=None, certify=True, collect=True,
+                 definition="interior"):
+    """Count the activation regions of ``network`` in all of ``R^n0`` (its box is ignored);
+    ``definition="pieces"``: the linear regions of its function (:mod:`regionmath.counting.pieces`).
 
     :func:`regionmath.counting.count_regions` with ``domain="R^n0"``.
 
@@ -112,12 +114,13 @@ def count_in_rn0(network, method="enumerate", time_limit=None, progress=None, ce
         if network.n0 != 1:
             raise RegionmathError(f"method 'line' counts networks on R^1 only, got a {network.architecture} network")
         return count_regions(network, domain=RN0, method="line", time_limit=time_limit, progress=progress,
-                             certify=certify)
+                             certify=certify, definition=definition)
     if method != "enumerate":
         raise RegionmathError(f"counting in all of R^n0 needs method 'enumerate' or 'line' (got {method!r}): the "
                               "MILP's big-M constants and the brute-force LPs need a bounded box")
     return count_regions(network, domain=RN0, method="enumerate", time_limit=time_limit, progress=progress,
-                         certify=certify, jobs=1, collect=collect or certify)
+                         certify=certify, jobs=1, collect=collect or certify or definition == "pieces",
+                         definition=definition)
 
 
 def certify_rn0(network, regions) -> bool:
@@ -196,8 +199,9 @@ WITNESS_CAP = 1e5
 class _Objective:
     """The float count of a parameter list in R^n0 (exact enumeration, no certification)."""
 
-    def __init__(self, arch, deadline):
+    def __init__(self, arch, deadline, definition="interior"):
         self.arch, self.deadline, self.evaluations, self.failures = arch, deadline, 0, 0
+        self.definition = definition
         self.undecided = 0   # candidates skipped because HiGHS left one of their LPs undecided
 
     def __call__(self, params):
@@ -206,7 +210,7 @@ class _Objective:
         if left is not None and left <= 0:
             raise _OutOfTime()
         self.evaluations += 1
-        if self.arch.n0 == 1 and self.arch.activation == "relu":
+        if self.arch.n0 == 1 and self.arch.activation == "relu" and self.definition != "pieces":
             count, points = _count_line_relu(params)
             if np.abs(points).max() > WITNESS_CAP:
                 self.failures += 1
@@ -232,6 +236,11 @@ class _Objective:
         if len(wit) and np.abs(wit).max() > WITNESS_CAP:
             self.failures += 1
             return -1, np.zeros((0, self.arch.n0))
+        if self.definition == "pieces":   # the function's pieces, joined in floats (certified at the end)
+            from .counting.pieces import pieces_of_regions
+            joined = pieces_of_regions(_make_network(self.arch, params), res.regions.patterns, unbounded=True,
+                                       certify=False, witnesses=wit)
+            return joined["count"], wit
         return res.count, wit
 
 
@@ -460,7 +469,8 @@ def _construction_seeds(arch):
 
 
 def search_max_regions(arch, time_limit=60.0, seed=0, max_evals=None, use_constructions=True,
-                       progress=None, patience=None, temperature=0.02, kick=0.3) -> SearchResult:
+                       progress=None, patience=None, temperature=0.02, kick=0.3,
+                       definition="interior") -> SearchResult:
     """Search the weights of ``arch`` for a network with as many regions in ``R^n0`` as possible.
 
     A restarted hill-climb with annealing over exact region counts (module docstring). It
@@ -491,6 +501,10 @@ def search_max_regions(arch, time_limit=60.0, seed=0, max_evals=None, use_constr
     temperature : float
         Annealing: a move losing a fraction ``f`` of the current count is accepted with
         probability ``exp(-f / temperature)``.
+    definition : {"interior", "pieces"}
+        Maximise the activation regions, or the linear regions of the function (Montúfar
+        2014's definition; the search then stops at the tightest upper bound proved for
+        pieces, and the result's ``count`` is its certified number of pieces).
 
     Returns
     -------
@@ -511,8 +525,10 @@ def search_max_regions(arch, time_limit=60.0, seed=0, max_evals=None, use_constr
         raise RegionmathError(f"max_evals must be a positive integer, got {max_evals!r}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise RegionmathError(f"seed must be a non-negative integer, got {seed!r}")
-    upper = bounds.tightest_upper(arch)
-    climb = _Climb(arch, None if upper is None else upper[1], time_limit, max_evals, progress)
+    if definition not in ("interior", "pieces"):
+        raise RegionmathError(f"the search maximises definition 'interior' or 'pieces', got {definition!r}")
+    upper = bounds.tightest_upper(arch, "pieces" if definition == "pieces" else "activation regions")
+    climb = _Climb(arch, None if upper is None else upper[1], time_limit, max_evals, progress, definition)
     rng = np.random.default_rng(int(seed))
     patience = patience or (40 + 10 * arch.N)   # a run gets more tries the more units it can move
     objective = climb.objective
@@ -569,7 +585,7 @@ def search_max_regions(arch, time_limit=60.0, seed=0, max_evals=None, use_constr
     if stop_reason is None:
         stop_reason = "settled" if climb.target is not None and climb.best_count >= climb.target else "evaluations"
     seconds = time.time() - climb.start
-    network, count, certified, bits = exact_network(arch, climb.best_params, climb.best_count)
+    network, count, certified, bits = exact_network(arch, climb.best_params, climb.best_count, definition)
     settled = bool(certified and climb.target is not None and count >= climb.target)
     return SearchResult(architecture=arch, network=network, count=count, certified=certified,
                         complete=complete or settled, settled=settled,
@@ -587,10 +603,11 @@ RESCALE_ABOVE = 1e3
 class _Climb:
     """The state of one search: the best network so far, the budget, the progress reports."""
 
-    def __init__(self, arch, target, time_limit, max_evals, progress):
+    def __init__(self, arch, target, time_limit, max_evals, progress, definition="interior"):
         self.start = time.time()
         self.target, self.max_evals, self.progress = target, max_evals, progress
-        self.objective = _Objective(arch, None if time_limit is None else self.start + float(time_limit))
+        self.objective = _Objective(arch, None if time_limit is None else self.start + float(time_limit),
+                                    definition)
         self.best_count, self.best_params, self.best_origin, self.best_anchors = -1, None, "", None
         self.restarts, self.current, self.last_report = 0, 0, 0.0
         self.history = []            # (evaluation, seconds, best) at each improvement
@@ -646,7 +663,7 @@ _round_bits = round_to_bits   # the name tests and records/ use
 ROUNDING_BITS = (2, 3, 4, 6, 8, 10, 12, 16, 20, 24, 32, 40, 53)
 
 
-def exact_network(arch, params, float_count=None):
+def exact_network(arch, params, float_count=None, definition="interior"):
     """Round float weights to short rationals -- ``j`` significant bits for ``j`` in
     :data:`ROUNDING_BITS`, after normalising -- until the count in R^n0 reaches
     ``float_count``, then certify; returns ``(network, certified count, certified, bits)``
@@ -663,6 +680,13 @@ def exact_network(arch, params, float_count=None):
         bq = [[round_to_bits(float(v), bits) for v in b] for _, b in p]
         net = Network.from_exact(Wq, bq, arch.activation, arch.rank)
         try:
+            if definition == "pieces":   # certified pieces (every region and every join proved)
+                res = count_in_rn0(net, method=rn0_method(arch), definition="pieces")
+                if res.complete and res.certified:
+                    tried.append((res.count, -bits, net, res))
+                    if float_count is None or res.count >= float_count:
+                        break
+                continue
             res = count_in_rn0(net, method=rn0_method(arch), certify=False)
         except RuntimeError:  # the LP solver gave up on this rounding: try the next one
             continue
@@ -672,6 +696,8 @@ def exact_network(arch, params, float_count=None):
         if float_count is None or res.count >= float_count:
             break
     for count, neg_bits, net, res in sorted(tried, key=lambda t: (t[0], t[1]), reverse=True):
+        if definition == "pieces":
+            return net, count, True, -neg_bits
         if certify_rn0(net, res.regions) and len(res.regions) == count:
             return net, count, True, -neg_bits
     raise RegionmathError("no rounding of the network could be counted and certified")

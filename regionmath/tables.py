@@ -196,7 +196,7 @@ SERRA_N0, SERRA_UNITS = 784, 22
 def serra2018_sweep() -> Table:
     """Serra 2018's 22-unit sweep: n0 = 784, widths (n1, 22 - n1)."""
     lowers = [b.id for b in _bounds.all_bounds("relu") if b.kind == "lower" and b.has_value and not b.needs_weights]
-    uppers = ["montufar2014-prop3", "montufar2017", "serra2018-thm1"]
+    uppers = ["montufar2014-prop3", "montufar2017", "serra2018-thm1", "hinz2021"]
     rows = []
     for n1 in range(1, SERRA_UNITS):
         arch = Architecture(SERRA_N0, (n1, SERRA_UNITS - n1))
@@ -261,12 +261,16 @@ def registry_table() -> Table:
             asym = "$" + b.asymptotic("n").latex() + "$"
         except RegionmathError:
             asym = ""
-        rows.append([b.id, b.kind, b.activation, str(b.source), expr, asym])
+        rows.append([b.id, b.kind, b.activation, str(b.source), expr, asym, b.about,
+                     b.pieces_verdict.removeprefix("pieces: ")])
     return Table("registry", "Every bound the toolkit carries",
-                 ["id", "kind", "activation", "source", "expression", "growth in n"], rows,
+                 ["id", "kind", "activation", "source", "expression", "growth in n", "stated for",
+                  "read for pieces"], rows,
                  caption="Expressions are the registry's sympy forms in n0, n_1, n_2 (k: maxout rank), for two "
                          "layers where the result allows it and one otherwise; growth for uniform width n with "
-                         "n0 and L fixed.")
+                         "n0 and L fixed. 'stated for': the count the source states the result for (activation "
+                         "regions, Serra 2018 Def. 2; pieces, the function's linear regions, Montufar 2014 "
+                         "Sec. 2.1; both). 'read for pieces': whether and where the statement holds for pieces.")
 
 
 @table("crossover")
@@ -289,7 +293,7 @@ def crossover() -> Table:
 def deep_beats_shallow_threshold() -> Table:
     """The smallest number of units where a deep net may / provably beats every shallow net."""
     from .asymptotics import deep_beats_shallow_threshold as threshold
-    ids = ["serra2018-thm1", "montufar2014-thm4", "serra2018-lower"]
+    ids = ["hinz2021", "serra2018-thm1", "montufar2014-thm4", "serra2018-lower"]
     rows = []
     for n0_value in range(1, 9):
         row = [n0_value]
@@ -298,10 +302,12 @@ def deep_beats_shallow_threshold() -> Table:
             row += [r.units, "-".join(map(str, r.best_widths))] if r is not None else ["", ""]
         rows.append(row)
     return Table("deep-beats-shallow-threshold", "Fewest units at which a deep network beats every shallow one",
-                 ["n0", "N (thm1: may win)", "widths", "N (thm4: wins)", "widths", "N (serra lower: wins)", "widths"],
+                 ["n0", "N (hinz2021: may win)", "widths", "N (thm1: may win)", "widths", "N (thm4: wins)", "widths",
+                  "N (serra lower: wins)", "widths"],
                  rows, caption="Serra 2018: a deep net beats every shallow net with the same number of units N only "
-                               "if N > n0. Computed over all deep architectures: by Theorem 1 (an upper bound) a deep "
-                               "net can first win at N = n0 + 2; the published lower bounds prove a win later.")
+                               "if N > n0. Computed over all deep architectures: by the tightest upper bound "
+                               "(hinz2021, Hinz 2021) and by Theorem 1 a deep net can first win at N = n0 + 2; the "
+                               "published lower bounds (montufar2014-thm4, serra2018-lower) prove a win later.")
 
 
 @table("maxout-bounds")
@@ -355,13 +361,21 @@ def _closed_value(expr, name, size, dim):
 def verification_table() -> Table:
     """Every construction built, counted and certified."""
     from .verify import verification_rows
-    rows = [[r["construction"], r["architecture"], r["claimed"], r["counted"], r["method"],
-             "yes" if r["complete"] else "no", "yes" if r["certified"] else "no", "yes" if r["agrees"] else "NO"]
+    rows = [[r["construction"], r["architecture"], r["claimed"], r["about"], r["counted"], r["method"],
+             "yes" if r["complete"] else "no", "yes" if r["certified"] else "no", "yes" if r["agrees"] else "NO",
+             r["pieces"], r["pieces_variant"], "yes" if r["pieces_certified"] else "no",
+             {True: "yes", False: "NO", None: "-"}[r["agrees_pieces"]]]
             for r in verification_rows()]
-    return Table("verification", "Constructions: claimed against counted",
-                 ["construction", "architecture", "claimed", "counted", "method", "complete", "certified", "agrees"],
-                 rows, caption="Each construction's exact rational network counted in its box; certified: every "
-                               "counted region's witness checked in exact arithmetic. Timings are in "
+    return Table("verification", "Constructions: claimed against counted, under both definitions",
+                 ["construction", "architecture", "claimed", "claimed for", "activation regions", "method", "complete",
+                  "certified", "agrees", "pieces", "pieces (variant)", "pieces certified", "agrees for pieces"],
+                 rows, caption="Each construction's exact rational network counted in its box. 'activation regions': "
+                               "patterns with non-empty interior (Serra 2018 Def. 2), certified when every witness is "
+                               "checked in exact arithmetic. 'pieces': the linear regions of the function (Montufar "
+                               "2014 Sec. 2.1; Serra 2018 Def. 1), every join of two regions proved exactly; "
+                               "'pieces (variant)': the construction's weights for pieces (last layer oriented so "
+                               "that no region has every unit off), counted where the original falls short. "
+                               "'claimed for': the count the source states the claim for. Timings are in "
                                "bench/bench_verify_constructions.md (tables hold no timings).")
 
 
@@ -375,15 +389,16 @@ def serra2018_experiment() -> Table:
         rows.append([r["n1"], r["n2"], r["nets"], r["counted"], r["certified"], r["regions_min"],
                      None if mean is None else f"{float(mean):.1f}", r["regions_max"],
                      "yes" if r["lower_bound_only"] else "no", r["train_error"], r["test_error"]]
-                    + [r[b] for b in exp.BOUNDS])
+                    + [r[b] for b in exp.BOUNDS] + [r[exp.WEIGHT_AWARE]])
     return Table("serra2018-experiment", "Regions of trained 22-unit ReLU networks (n1, 22 - n1) on 8x8 digits",
                  ["n1", "n2", "nets", "counted", "certified", "min", "mean", "max", "lower bounds only",
-                  "train error", "test error"] + list(exp.BOUNDS), rows,
+                  "train error", "test error"] + list(exp.BOUNDS) + [exp.WEIGHT_AWARE + " (max)"], rows,
                  caption="Differs from Serra et al. 2018: scikit-learn's bundled 8x8 digits (64 inputs scaled to "
                          "[0,1]) instead of MNIST (784 inputs), 3 networks per width instead of 10. Regions counted "
                          "exactly in [0,1]^64 from the cached weights (regionmath/experiments/weights); 'lower bounds "
                          "only': some count hit its time limit (recount with scripts/train_experiments.py). "
-                         "Bounds at n0 = 64 (equal to n0 = 784 since 64 >= 22).")
+                         "Bounds at n0 = 64 (equal to n0 = 784 since 64 >= 22); the last column is the largest "
+                         "weight-aware bound of the width's nets (stable units on [0,1]^64, weight ranks).")
 
 
 @table("montufar2014-fig1")
@@ -411,6 +426,9 @@ def records() -> Table:
              "construction count: the network of the best published lower bound's construction, counted in R^n0 "
              "(it can exceed the bound: the construction is designed for a box)",
              "best found: the stored network in records/ (search: regionmath.records.build_records), recounted",
+             "best found: pieces: the same network's linear regions of the function (Montufar 2014's definition; "
+             "activation regions joined across common facets where the maps agree, every join proved); the other "
+             "counts and bounds are of activation regions",
              "settled: the count meets the tightest upper bound, so it is the maximum; beats published lower "
              "bound: the count exceeds the bound's value; beats its construction: it exceeds the construction's "
              "count in R^n0 too",
@@ -453,7 +471,7 @@ def bounds_vs_depth(out: Path) -> list:
     """Bounds against depth at a fixed total of 24 units, n0 = 2 (log scale)."""
     plt = _pyplot()
     n0, total = 2, 24
-    ids = ["montufar2014-prop3", "montufar2017", "serra2018-thm1", "montufar2014-thm4", "serra2018-lower"]
+    ids = ["montufar2014-prop3", "montufar2017", "serra2018-thm1", "hinz2021", "montufar2014-thm4", "serra2018-lower"]
     rows = []
     for depth in [d for d in range(1, total + 1) if total % d == 0 and total // d >= n0]:
         arch = Architecture(n0, (total // depth,) * depth)
@@ -477,7 +495,7 @@ def serra2018_sweep_figure(out: Path) -> list:
     """Upper bounds of the 22-unit sweep, n0 = 784."""
     plt = _pyplot()
     t = serra2018_sweep()
-    ids = ["montufar2014-prop3", "montufar2017", "serra2018-thm1"]
+    ids = ["montufar2014-prop3", "montufar2017", "serra2018-thm1", "hinz2021"]
     cols = [t.columns.index(i) for i in ids]
     fig, ax = plt.subplots(figsize=(6, 4))
     for bid, c in zip(ids, cols):

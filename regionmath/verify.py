@@ -61,6 +61,10 @@ class VerificationReport:
     notes: str = ""
     regions: list = field(default_factory=list, repr=False)
     incomplete_reason: Optional[str] = None
+    about: str = "both"                      # the count the source states the claim for
+    pieces: Optional[int] = None             # the function's linear regions (Montufar 2014)
+    pieces_certified: Optional[bool] = None  # every join proved exactly (and every region)
+    agrees_pieces: Optional[bool] = None     # the claim read for pieces holds for this network
 
     @property
     def verdict(self) -> str:
@@ -73,7 +77,9 @@ class VerificationReport:
                 "claimed": str(self.claimed), "counted": str(self.counted), "method": self.method,
                 "agrees": self.agrees, "verdict": self.verdict, "certified": self.certified,
                 "complete": self.complete, "incomplete_reason": self.incomplete_reason,
-                "exact": self.exact, "seconds": round(self.seconds, 3)}
+                "exact": self.exact, "seconds": round(self.seconds, 3), "about": self.about,
+                "pieces": None if self.pieces is None else str(self.pieces),
+                "pieces_certified": self.pieces_certified, "agrees_pieces": self.agrees_pieces}
 
     def __str__(self):
         state = "complete" if self.complete else f"INCOMPLETE: {self.incomplete_reason or 'stopped early'}"
@@ -84,8 +90,10 @@ class VerificationReport:
                        if not self.complete else "inconclusive (the count is not certified)")
         else:
             verdict = "agrees" if self.agrees else "DISAGREES"
+        pieces = "" if self.pieces is None else (
+            f"; pieces {self.pieces}: {'agrees' if self.agrees_pieces else 'DISAGREES'}")
         return (f"{self.construction} on {self.architecture}: claimed {self.claimed}, counted {self.counted} "
-                f"({self.method}, {state}, {cert}): {verdict} ({rule}); {self.seconds:.2f} s")
+                f"({self.method}, {state}, {cert}): {verdict} ({rule}){pieces}; {self.seconds:.2f} s")
 
 
 def count(network, method="auto", time_limit=None, progress=None):
@@ -126,12 +134,35 @@ def verify(construction, method="auto", time_limit=None, progress=None) -> Verif
     counted, claimed = int(result.count), int(construction.claimed)
     certified = result.certified
     agrees = verdict(counted, claimed, bool(result.complete), certified is True, construction.exact)
+    pieces = pieces_certified = agrees_pieces = None
+    if result.complete:
+        pieces, pieces_certified = count_pieces_of(construction.network, result)
+        # read for pieces the claim is a lower bound on the maximum: this network must reach it
+        agrees_pieces = verdict(pieces, claimed, True, pieces_certified, exact=False)
     return VerificationReport(construction=construction.id, architecture=str(construction.network.architecture),
                               claimed=claimed, counted=counted, method=result.method, agrees=agrees,
                               certified=certified, complete=bool(result.complete),
                               seconds=time.perf_counter() - start, exact=construction.exact,
                               designed=construction.designed, notes=construction.notes, regions=result.regions,
-                              incomplete_reason=None if result.complete else result.incomplete_reason)
+                              incomplete_reason=None if result.complete else result.incomplete_reason,
+                              about=claim_about(construction.id), pieces=pieces,
+                              pieces_certified=pieces_certified, agrees_pieces=agrees_pieces)
+
+
+def claim_about(construction_id) -> str:
+    """Which count the source states the claim for (the registry's ``about``; "both" otherwise)."""
+    from . import bounds
+    return bounds.REGISTRY[construction_id].about if construction_id in bounds.REGISTRY else "both"
+
+
+def count_pieces_of(network, regions_result):
+    """``(pieces, certified)``: the function's linear regions, joined from a complete count of the
+    activation regions (:func:`regionmath.counting.pieces.pieces_of_regions`)."""
+    from .counting.pieces import _float_witnesses, pieces_of_regions
+    regions = regions_result.regions
+    joined = pieces_of_regions(network, regions.patterns, witnesses=_float_witnesses(regions))
+    return int(joined["count"]), bool(regions_result.certified and joined["undecided"] == 0
+                                      and joined["uncertified"] == 0)
 
 
 def verdict(counted, claimed, complete, certified, exact):
@@ -197,9 +228,13 @@ def verification_rows(cases=None, method="auto", time_limit=None, progress=None)
     """Build and verify each case; one row per case for the verification table.
 
     Each row is a dict with ``construction, architecture, claimed, counted, method, certified,
-    complete, agrees, seconds`` (``claimed``/``counted`` exact ints). A case whose registry
-    entry is missing or whose hypotheses fail gives a row with ``counted`` None and the reason
-    in ``error``.
+    complete, agrees, seconds`` (``claimed``/``counted`` exact ints), and for the function's
+    pieces ``about`` (the count the source states the claim for), ``pieces`` (of the same
+    network), ``pieces_variant`` (of the construction's variant for pieces, None when it has
+    none or the architecture does not allow it), ``pieces_certified`` and ``agrees_pieces`` (the
+    claim read for pieces holds for one of the two networks). A case whose registry entry is
+    missing or whose hypotheses fail gives a row with ``counted`` None and the reason in
+    ``error``.
     """
     from .constructions import build
     rows = []
@@ -209,11 +244,23 @@ def verification_rows(cases=None, method="auto", time_limit=None, progress=None)
         except RegionmathError as e:
             rows.append({"construction": cid, "architecture": str(arch), "claimed": None, "counted": None,
                          "method": method, "certified": None, "complete": False, "agrees": False,
-                         "seconds": 0.0, "error": str(e)})
+                         "seconds": 0.0, "error": str(e), "about": claim_about(cid), "pieces": None,
+                         "pieces_variant": None, "pieces_certified": None, "agrees_pieces": None})
             continue
+        variant = None
+        agrees_pieces, pieces_certified = report.agrees_pieces, report.pieces_certified
+        if not agrees_pieces:
+            try:
+                other = verify(build(cid, arch, for_pieces=True), method=method, time_limit=time_limit)
+                variant = other.pieces
+                agrees_pieces, pieces_certified = other.agrees_pieces, other.pieces_certified
+            except RegionmathError:
+                pass
         rows.append({"construction": cid, "architecture": report.architecture, "claimed": report.claimed,
                      "counted": report.counted, "method": report.method, "certified": report.certified,
-                     "complete": report.complete, "agrees": report.agrees, "seconds": report.seconds})
+                     "complete": report.complete, "agrees": report.agrees, "seconds": report.seconds,
+                     "about": report.about, "pieces": report.pieces, "pieces_variant": variant,
+                     "pieces_certified": pieces_certified, "agrees_pieces": agrees_pieces})
         if progress is not None:
             progress(rows[-1])
     return rows

@@ -64,8 +64,9 @@ of units or of parameters, next to the estimate where the leading terms cross.
 
 Serra et al. (2018): structure of Theorem 1
 -------------------------------------------
-:func:`bottleneck_effect` states exactly when moving a unit from layer 2 to layer 1 helps
-(always when ``n1 <= n0``; not in general). :func:`deep_beats_shallow_threshold`: with at
+:func:`bottleneck_effect` states exactly when moving a unit from layer 2 to layer 1 raises
+Theorem 1's value (always when ``n1 <= n0``; not in general) -- the bound's value, not the true
+maximum (proofs/proof_serra2018_bottleneck.py). :func:`deep_beats_shallow_threshold`: with at
 most ``n0 + 1`` units no deep architecture's Theorem-1 bound exceeds the shallow maximum,
 so a deep net can beat every shallow one only from ``n0 + 2`` units on:
 

@@ -35,8 +35,12 @@ def bottleneck_effect(n0_value: int, n1: int, n2: int, bound_id: str = SERRA_THM
     * ``n0 < n1 < 2 n0`` and ``n1 >= n2``: both signs occur (``n0 = 3``: (4, 3) helps,
       (4, 2) hurts).
 
-    So "moving a unit from layer 2 to layer 1 can only help" holds while the first layer is
-    the narrower one or no wider than the input; it is false in general.
+    So "moving a unit from layer 2 to layer 1 can only help" holds for Theorem 1 while the
+    first layer is the narrower one or no wider than the input; it is false in general.
+    All of this is about Theorem 1's value. The true maxima can move the other way: at
+    ``n0 = 1``, (2, 2) -> (3, 1) lowers Theorem 1 (9 -> 8) but raises the maximum (7 -> 8); a
+    move that lowers the true maximum is ``n0 = 1``, (3, 3) -> (4, 2): 16 -> 15, both exact
+    (proofs/proof_serra2018_bottleneck.py, which also proves Serra's Prop. 2 for two layers).
 
     References
     ----------

@@ -33,6 +33,13 @@ from ..errors import HypothesisError, RegionmathError
 
 n0, n, L, k = sp.symbols("n0 n L k", positive=True, integer=True)
 
+#: the two counts a bound can be about (DESIGN.md, "What is counted"): activation regions
+#: (Serra et al. 2018, Definition 2) and the linear regions of the function, "pieces"
+#: (Montúfar et al. 2014, Sec. 2.1; Serra et al. 2018, Definition 1). Pieces <= activation
+#: regions, so an upper bound on activation regions bounds pieces, and a lower bound on pieces
+#: bounds activation regions; the converses need proofs.
+COUNTS = ("activation regions", "pieces")
+
 
 def width_symbols(count: int) -> tuple:
     """``(n_1, ..., n_count)`` as positive integer sympy symbols."""
@@ -112,6 +119,9 @@ class Bound:
     statement: str = ""       # the result in one sentence, as the toolkit states it
     has_value: bool = True    # False for asymptotic-only results
     needs_weights: bool = False  # True when value() needs more than an architecture
+    about: str = "both"       # the count the source states it for: "activation regions" | "pieces" | "both"
+    counts: tuple = COUNTS    # the counts the toolkit proves it for (under ``hypotheses_for``)
+    pieces_verdict: str = ""  # how the pieces reading was decided (verdict, proof file)
 
     # -- to override -----------------------------------------------------------------
     def _hypotheses(self, arch: Architecture) -> list:
@@ -126,6 +136,10 @@ class Bound:
     def _asymptotic(self, var) -> Optional[AsymptoticForm]:
         return None
 
+    def _pieces_hypotheses(self, arch: Architecture) -> list:
+        """Extra conditions under which a lower (or exact) bound is proved for pieces."""
+        return []
+
     # -- public ----------------------------------------------------------------------
     def hypotheses(self, arch: Architecture) -> list:
         """Violated hypotheses of this result for ``arch`` (an Architecture or a tuple
@@ -137,6 +151,26 @@ class Bound:
 
     def applies(self, arch: Architecture) -> bool:
         return not self.hypotheses(arch)
+
+    def hypotheses_for(self, arch: Architecture, count: str) -> list:
+        """Violated conditions of the statement read for ``count`` (one of :data:`COUNTS`).
+
+        An upper bound proved for activation regions holds for pieces as it is; a lower or
+        exact bound read for pieces needs the entry's extra conditions (``pieces_verdict``
+        says how they were decided).
+        """
+        if count not in COUNTS:
+            raise RegionmathError(f"unknown count {count!r}; allowed: {', '.join(COUNTS)}")
+        bad = self.hypotheses(arch)
+        if count not in self.counts:
+            return bad + [f"{self.id} is proved for {' and '.join(self.counts)} only, not for {count}"]
+        if count == "pieces" and self.kind in ("lower", "exact") and not bad:
+            bad = list(self._pieces_hypotheses(arch))
+        return bad
+
+    def holds_for(self, arch: Architecture, count: str) -> bool:
+        """True when the statement is proved for ``count`` at ``arch`` (see :meth:`hypotheses_for`)."""
+        return not self.hypotheses_for(arch, count)
 
     def check(self, arch: Architecture) -> None:
         arch = as_architecture(arch)
@@ -183,6 +217,8 @@ def register(cls):
         raise ValueError(f"bad or duplicate bound id {obj.id!r}")
     if obj.kind not in ("upper", "lower", "exact"):
         raise ValueError(f"bound {obj.id}: kind must be upper, lower or exact")
+    if obj.about not in COUNTS + ("both",) or not obj.counts or set(obj.counts) - set(COUNTS):
+        raise ValueError(f"bound {obj.id}: about must be one of {COUNTS + ('both',)} and counts a subset of {COUNTS}")
     REGISTRY[obj.id] = obj
     return cls
 
@@ -199,30 +235,30 @@ def all_bounds(activation: Optional[str] = None) -> list:
     return [b for b in REGISTRY.values() if activation is None or b.activation == activation]
 
 
-def applicable(arch: Architecture, with_value: bool = True) -> list:
-    """Entries whose hypotheses hold for ``arch`` (and that have a value, by default)."""
+def applicable(arch: Architecture, with_value: bool = True, count: str = "activation regions") -> list:
+    """Entries proved for ``count`` at ``arch`` (and that have a value, by default)."""
     return [b for b in all_bounds(arch.activation)
-            if b.applies(arch) and (b.has_value or not with_value) and not b.needs_weights]
+            if b.holds_for(arch, count) and (b.has_value or not with_value) and not b.needs_weights]
 
 
-def tightest_upper(arch: Architecture):
-    """``(bound, value)``: the smallest value among the applicable upper and exact entries.
+def tightest_upper(arch: Architecture, count: str = "activation regions"):
+    """``(bound, value)``: the smallest value among the upper and exact entries proved for ``count``.
 
     None when no such entry applies. Ties go to the entry registered first.
     """
-    found = [(b.value(arch), i, b) for i, b in enumerate(applicable(arch)) if b.kind in ("upper", "exact")]
+    found = [(b.value(arch), i, b) for i, b in enumerate(applicable(arch, count=count)) if b.kind in ("upper", "exact")]
     if not found:
         return None
     value, _, bound = min(found, key=lambda t: (t[0], t[1]))
     return bound, value
 
 
-def best_lower(arch: Architecture):
-    """``(bound, value)``: the largest value among the applicable lower and exact entries.
+def best_lower(arch: Architecture, count: str = "activation regions"):
+    """``(bound, value)``: the largest value among the lower and exact entries proved for ``count``.
 
     None when no such entry applies. Ties go to the entry registered first.
     """
-    found = [(b.value(arch), i, b) for i, b in enumerate(applicable(arch)) if b.kind in ("lower", "exact")]
+    found = [(b.value(arch), i, b) for i, b in enumerate(applicable(arch, count=count)) if b.kind in ("lower", "exact")]
     if not found:
         return None
     value, _, bound = max(found, key=lambda t: (t[0], -t[1]))

@@ -64,6 +64,9 @@ class MontufarProp7Lower(Bound):
     statement = ("A layer of n_1 rank-k maxout units on R^n0 can have k^min(n0, n_1) regions "
                  "(each unit cuts one coordinate by k-1 parallel hyperplanes).")
 
+    about = "pieces"
+    pieces_verdict = ("pieces: proved: one layer with F = h_1, neighbouring regions differ in one unit's maximal piece, so F differs there")
+
     def _hypotheses(self, arch):
         return _one_layer(arch)
 
@@ -89,6 +92,9 @@ class MontufarProp7Upper(Bound):
                     note="k^2 n_1 counts every ordered pair of pieces; C(k,2) n_1 (serra2018-maxout) is tighter")
     statement = ("A layer of n_1 rank-k maxout units on R^n0 has at most min(Phi(k^2 n_1, n0), k^n_1) "
                  "regions: extend every boundary f_i = f_j to a hyperplane (Zaslavsky), or count patterns.")
+
+    about = "pieces"
+    pieces_verdict = "pieces: holds (an upper bound on activation regions bounds pieces)"
 
     def _hypotheses(self, arch):
         return _one_layer(arch)
@@ -156,6 +162,15 @@ class MontufarThm8(Bound):
                  "k^(L-1) k^n0 regions; as printed it claims this for every (n0, k, L), the toolkit for n0 >= 2, "
                  "k = 2 or L = 1 (false for n0 = 1, k >= 3, L >= 2).")
 
+    about = "pieces"
+    pieces_verdict = ("pieces: proved for L = 1; certified by construction for k = 2, n0 >= 2 on a range; n0 = 1, k = 2, L = 2: 4 pieces attained by max(|x|, 2|x| - 1/2) (the construction has 3); open otherwise: the construction falls short (n0 = 2, widths (2, 2), k = 3: 36 activation regions, 25 pieces < 27) (proofs/proof_pieces_maxout.py)")
+
+    def _pieces_hypotheses(self, arch):
+        if arch.L == 1 or (arch.rank == 2 and arch.n0 >= 2) or (arch.n0 == 1 and arch.rank == 2 and arch.L == 2):
+            return []
+        return [f"for the function's pieces only L = 1, k = 2 with n0 >= 2, and n0 = 1, k = 2, L = 2 are decided "
+                f"(got n0 = {arch.n0}, k = {arch.rank}, L = {arch.L}); the construction falls short elsewhere"]
+
     def _hypotheses(self, arch):
         return montufar2014_thm8_hypotheses(arch)
 
@@ -184,6 +199,9 @@ class Serra2018Maxout(Bound):
                           "3 rank-2 units on R^2 with 7 regions (tests/test_bounds_maxout.py)"))
     statement = ("A rank-k maxout network has at most prod_l Phi(k(k-1)/2 n_l, d_l) regions, "
                  "d_l = min(n0, n_1, ..., n_l).")
+
+    about = "both"
+    pieces_verdict = "pieces: holds (an upper bound on activation regions bounds pieces)"
 
     def _value(self, arch):
         pairs = arch.rank * (arch.rank - 1) // 2
@@ -219,6 +237,9 @@ class MRZ2022Shallow(Bound):
                           "weights exceed it, for small (n0, n_1, k) (tests/test_bounds_maxout.py)"))
     statement = ("The maximum number of regions of one layer of n_1 rank-k maxout units on R^n0 "
                  "(with biases) is sum_{j=0}^{n0} C(n_1, j) (k-1)^j.")
+
+    about = "both"
+    pieces_verdict = ("pieces: holds: one layer with F = h_1 has as many pieces as activation regions (neighbours differ in one unit's maximal piece)")
 
     def _hypotheses(self, arch):
         return _one_layer(arch)

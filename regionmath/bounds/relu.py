@@ -329,6 +329,39 @@ LAST_LAYER_NOTE = ("printed with the width condition on every layer; the constru
 
 
 # -- registry entries -------------------------------------------------------------------------
+# -- the pieces reading of the lower bounds (proofs/proof_pieces_*.py) -----------------------
+PIECES_FOLDING_VERDICT = (
+    "pieces: proved when L = 1 or n_L > n0 (the folding construction with its last layer oriented so "
+    "that no region has every unit off: every activation region is then a piece; certified on a range, "
+    "proofs/proof_pieces_folding.py); refuted for n0 = 1, n_L = 1 wherever the value exceeds "
+    "2P - floor((P-1)/2), P = prod_{l<L} (n_l + 1) (pieces-1d-one-unit; proofs/proof_pieces_line.py), "
+    "e.g. Theorem 4 at widths (6, 1): 12 claimed, at most 11; open otherwise")
+
+
+def pieces_line_one_unit(widths) -> int:
+    """Most pieces of ``F = h_L`` (or ``a h_L + b``) on a line when the last layer has one unit:
+    ``2P - floor((P - 1)/2)`` with ``P = prod_{l<L} (n_l + 1)`` (proofs/proof_pieces_line.py)."""
+    P = prod(w + 1 for w in widths[:-1])
+    return 2 * P - (P - 1) // 2
+
+
+def _folding_pieces_hypotheses(arch, value):
+    """Where a folding lower bound is proved for pieces: one layer, or n_L > n0 (oriented
+    construction), or n0 = 1, L = 2, n_2 = 1 with the value within the exact maximum."""
+    if arch.L == 1 or arch.widths[-1] > arch.n0:
+        return []
+    if arch.n0 == 1 and arch.widths[-1] == 1:
+        top = pieces_line_one_unit(arch.widths)
+        if value > top:
+            return [f"refuted for pieces: with n0 = 1 and one last unit a network has at most {top} pieces "
+                    f"(2P - floor((P-1)/2), P = prod_(l<L) (n_l + 1)), the bound claims {value}"]
+        if arch.L == 2:
+            return []   # the zigzag network attains 2P - floor((P-1)/2) >= value (proof_pieces_line.py)
+    return [f"for the function's pieces the last layer needs n_L > n0 (proved there); n_L = {arch.widths[-1]} "
+            f"<= n0 = {arch.n0} is open (the folding construction has a region with every last-layer unit off, "
+            "where F is constant, and those regions join across folds)"]
+
+
 @register
 class Zaslavsky(Bound):
     id = "zaslavsky"
@@ -341,6 +374,9 @@ class Zaslavsky(Bound):
     statement = ("A rectifier network with one hidden layer of n_1 units on R^n0 has at most "
                  "Phi(n_1, n0) = sum_{j<=n0} C(n_1, j) linear regions, attained when the units' "
                  "hyperplanes are in general position.")
+
+    about = "pieces"
+    pieces_verdict = ("pieces: proved: with F = h_1 two neighbouring regions differ in one unit, whose output is 0 on one side and a non-zero affine function on the other, so every region is a piece")
 
     def _hypotheses(self, arch):
         if arch.L != 1:
@@ -368,6 +404,9 @@ class MontufarProp3(Bound):
     source = Source(MONTUFAR2014, "Proposition 3", MONTUFAR2014_REF)
     statement = "A rectifier network with N hidden units has at most 2^N linear regions."
 
+    about = "pieces"
+    pieces_verdict = "pieces: holds (an upper bound on activation regions bounds pieces)"
+
     def _value(self, arch):
         return 1 << arch.N
 
@@ -391,6 +430,12 @@ class Pascanu2013(Bound):
     statement = ("A rectifier network with n0 inputs and widths n_l >= n0 (l < L) can have at least "
                  "(prod_{l<L} floor(n_l/n0)) * Phi(n_L, n0) linear regions.")
 
+    about = "pieces"
+    pieces_verdict = PIECES_FOLDING_VERDICT
+
+    def _pieces_hypotheses(self, arch):
+        return _folding_pieces_hypotheses(arch, self.value(arch))
+
     def _hypotheses(self, arch):
         return _folding_layers_at_least(arch, arch.n0, "n0")
 
@@ -413,6 +458,12 @@ class MontufarThm4(Bound):
     source = Source(MONTUFAR2014, "Theorem 4", MONTUFAR2014_REF, note=LAST_LAYER_NOTE)
     statement = ("A rectifier network with n0 inputs and L hidden layers of widths n_l >= n0 (l < L) can have "
                  "at least (prod_{l<L} floor(n_l/n0)^n0) * Phi(n_L, n0) linear regions.")
+
+    about = "pieces"
+    pieces_verdict = PIECES_FOLDING_VERDICT
+
+    def _pieces_hypotheses(self, arch):
+        return _folding_pieces_hypotheses(arch, self.value(arch))
 
     def _hypotheses(self, arch):
         return _folding_layers_at_least(arch, arch.n0, "n0")
@@ -439,6 +490,12 @@ class MontufarThm4Eq7(Bound):
     statement = ("With m_l = n_l mod n0 and q_l = floor(n_l/n0), a rectifier network with widths "
                  "n_l >= n0 (l < L) can have at least (prod_{l<L} q_l^(n0-m_l) (q_l+1)^m_l) * Phi(n_L, n0) "
                  "linear regions.")
+
+    about = "pieces"
+    pieces_verdict = PIECES_FOLDING_VERDICT
+
+    def _pieces_hypotheses(self, arch):
+        return _folding_pieces_hypotheses(arch, self.value(arch))
 
     def _hypotheses(self, arch):
         return _folding_layers_at_least(arch, arch.n0, "n0")
@@ -468,6 +525,12 @@ class MontufarCor5(Bound):
                  "can have Omega((n/n0)^((L-1) n0) n^n0) linear regions (n0 fixed); shallow networks with "
                  "L n units have O(L^n0 n^n0).")
 
+    about = "pieces"
+    pieces_verdict = ("pieces: holds for uniform width n > n0 (Theorem 4's oriented construction, proofs/proof_pieces_folding.py); n = n0 is open")
+
+    def _pieces_hypotheses(self, arch):
+        return [] if arch.widths[-1] > arch.n0 else [f"for pieces the width must exceed n0 (got n = {arch.widths[-1]})"]
+
     def _hypotheses(self, arch):
         bad = _all_at_least(arch, arch.n0, "n0")
         if len(set(arch.widths)) > 1:
@@ -491,6 +554,9 @@ class Montufar2017(Bound):
                     note="read in Serra et al. 2018's restatement")
     statement = ("A rectifier network has at most prod_l Phi(n_l, d_l) linear regions, "
                  "d_l = min(n0, n_1, ..., n_l).")
+
+    about = "both"
+    pieces_verdict = "pieces: holds (an upper bound on activation regions bounds pieces)"
 
     def _value(self, arch):
         d, out = arch.n0, 1
@@ -519,6 +585,9 @@ class Raghu2017(Bound):
                  "a rectifier network with L hidden layers of width n on R^n0 has O(n^(L n0)) "
                  "activation patterns (n0 fixed).")
 
+    about = "activation regions"
+    pieces_verdict = "pieces: holds (an upper bound on activation regions bounds pieces)"
+
     def _asymptotic(self, var):
         if var != n:
             return None
@@ -535,6 +604,9 @@ class Serra2018Thm1(Bound):
                          "big-integer operations); equal to montufar2017 when n_l >= 2 n0 for every l < L")
     statement = ("A rectifier network has at most sum_{(j_1..j_L) in J} prod_l C(n_l, j_l) linear regions, "
                  "J = {0 <= j_l <= min(n0, n_1 - j_1, ..., n_{l-1} - j_{l-1}, n_l)}; tight for L = 1.")
+
+    about = "both"
+    pieces_verdict = "pieces: holds (an upper bound on activation regions bounds pieces)"
 
     def _value(self, arch):
         return serra2018_thm1_dp(arch.n0, arch.widths)
@@ -563,6 +635,9 @@ class Serra2018Thm1Rank(Bound):
     statement = ("A rectifier network whose weight matrices have ranks r_l has at most "
                  "sum_{j in J} prod_l C(n_l, j_l) linear regions, "
                  "J = {0 <= j_l <= min(n0, n_1 - j_1, ..., n_{l-1} - j_{l-1}, r_l)}.")
+
+    about = "both"
+    pieces_verdict = "pieces: holds (an upper bound on activation regions bounds pieces)"
 
     @staticmethod
     def ranks_of(arch, ranks):
@@ -594,9 +669,16 @@ class Serra2018Exact1D(Bound):
     activation = "relu"
     source = Source(SERRA2018, "Theorem 7 (ICML numbering)", SERRA2018_REF, unsure="theorem number",
                     note="the upper half is Theorem 1 at n0 = 1 (prod (n_l + 1) whenever n_l >= 2 for l < L); "
-                         "the construction needs n_l >= 3 for l < L only; " + LAST_LAYER_NOTE)
+                         "the construction needs n_l >= 3 for l < L only, and with some n_l <= 2 (l < L) the "
+                         "maximum is below the product (proofs/proof_serra2018_exact_1d.py); " + LAST_LAYER_NOTE)
     statement = ("A rectifier network on R^1 with widths n_l >= 3 (l < L) has at most, and can attain, "
                  "prod_l (n_l + 1) linear regions.")
+
+    about = "both"
+    pieces_verdict = ("pieces: the upper half holds; attained when L = 1 or n_L >= 2 (oriented turned folds, certified on a range, proofs/proof_pieces_folding.py); refuted whenever n_L = 1 and L >= 2: at most 2P - floor((P-1)/2) < 2P pieces, P = prod_{l<L} (n_l + 1) (proofs/proof_pieces_line.py; e.g. widths (3, 1): 8 activation regions, at most 7 pieces)")
+
+    def _pieces_hypotheses(self, arch):
+        return _folding_pieces_hypotheses(arch, self.value(arch))
 
     def _hypotheses(self, arch):
         bad = [] if arch.n0 == 1 else [f"input dimension n0 = 1 needed, got n0 = {arch.n0}"]
@@ -623,6 +705,12 @@ class Serra2018Lower(Bound):
                     note=LAST_LAYER_NOTE)
     statement = ("A rectifier network with widths n_l >= 3 n0 (l < L) can have at least "
                  "(prod_{l<L} (floor(n_l/n0) + 1)^n0) * Phi(n_L, n0) linear regions.")
+
+    about = "both"
+    pieces_verdict = PIECES_FOLDING_VERDICT
+
+    def _pieces_hypotheses(self, arch):
+        return _folding_pieces_hypotheses(arch, self.value(arch))
 
     def _hypotheses(self, arch):
         return _folding_layers_at_least(arch, 3 * arch.n0, "3 n0")
@@ -683,6 +771,9 @@ class Arora2018(Bound):
     statement = ("A rectifier network on R^n0 with a first layer of 2m units and L - 1 further layers of "
                  "w >= 2 units can have at least 2 sum_{j<n0} C(m-1, j) w^(L-1) linear regions.")
 
+    about = "pieces"
+    pieces_verdict = ("pieces: proved with the last layer oriented so that no region has every unit off (the construction's variant for pieces; certified on a range, proofs/proof_pieces_folding.py)")
+
     def _hypotheses(self, arch):
         return _arora_hypotheses(arch)
 
@@ -707,6 +798,9 @@ class Serra2018AroraImproved(Bound):
     statement = ("A rectifier network on R^n0 with a first layer of 2m units and L - 1 further layers of "
                  "w >= 2 units (w >= 3 if L >= 3) can have at least 2 sum_{j<n0} C(m-1, j) (w+1)^(L-1) linear regions.")
 
+    about = "both"
+    pieces_verdict = ("pieces: proved with the last layer oriented so that no region has every unit off (the construction's variant for pieces; certified on a range, proofs/proof_pieces_folding.py)")
+
     def _hypotheses(self, arch):
         bad = _arora_hypotheses(arch)
         w = arch.widths[-1]
@@ -724,3 +818,33 @@ class Serra2018AroraImproved(Bound):
 
     def _asymptotic(self, var):
         return _arora_asymptotic(var)
+
+
+@register
+class PiecesLineOneUnit(Bound):
+    id = "pieces-1d-one-unit"
+    kind = "upper"
+    activation = "relu"
+    about = "pieces"
+    counts = ("pieces",)
+    source = Source("regionmath", "proofs/proof_pieces_line.py", "this toolkit (issue 17)",
+                    note="an upper bound on the function's pieces only: the activation regions reach 2P "
+                         "(serra2018-exact-1d); the maximum for L = 2: p + 2 + ceil(p/2) at widths (p, 1), p >= 2")
+    statement = ("A rectifier network on R^1 whose last hidden layer has one unit computes a function with at most "
+                 "2P - floor((P-1)/2) linear pieces, P = prod_{l<L} (n_l + 1); for L = 2 and n_1 >= 2 this is the maximum.")
+    pieces_verdict = "pieces: proved (proofs/proof_pieces_line.py); attained for L = 2 by a zigzag network"
+
+    def _hypotheses(self, arch):
+        bad = [] if arch.n0 == 1 else [f"input dimension n0 = 1 needed, got n0 = {arch.n0}"]
+        if arch.widths[-1] != 1:
+            bad.append(f"the last hidden layer must have one unit, got n_L = {arch.widths[-1]}")
+        if arch.L < 2:
+            bad.append(f"at least two hidden layers needed (L = 1 is zaslavsky), got L = {arch.L}")
+        return bad
+
+    def _value(self, arch):
+        return pieces_line_one_unit(arch.widths)
+
+    def _expr(self, arch):
+        P = sp.Mul(*[w + 1 for w in width_symbols(arch.L)[:-1]])
+        return 2 * P - sp.floor((P - 1) / 2)

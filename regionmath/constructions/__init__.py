@@ -40,9 +40,10 @@ regionmath.errors.HypothesisError: serra2018-lower does not apply: ...
 
 from __future__ import annotations
 
-from .base import REGISTRY, Construction, build, claimed_value, ids, register, require  # noqa: F401
+from .base import (REGISTRY, SHALLOW, Construction, build, claimed_value, ids, pieces_variants,  # noqa: F401
+                   register, require)
 
 from . import relu  # noqa: E402,F401  (registers the rectifier constructions)
 from . import maxout  # noqa: E402,F401  (registers the maxout constructions)
 
-__all__ = ["Construction", "REGISTRY", "build", "ids", "register", "claimed_value", "require"]
+__all__ = ["Construction", "REGISTRY", "SHALLOW", "build", "pieces_variants", "ids", "register", "claimed_value", "require"]

@@ -74,21 +74,46 @@ def ids() -> list:
     return sorted(REGISTRY)
 
 
-def build(construction_id: str, arch: Architecture) -> Construction:
+#: one-layer constructions: with ``F = h_1`` every activation region is a piece of ``F`` (two
+#: neighbours differ in one unit, whose output is 0 or one piece on one side and a different
+#: affine function on the other), so they serve both definitions unchanged
+SHALLOW = ("zaslavsky", "montufar2014-prop7-lower", "shi", "catalan")
+
+
+def build(construction_id: str, arch: Architecture, for_pieces: bool = False) -> Construction:
     """The construction realising ``construction_id`` on ``arch``.
 
-    Raises :class:`~regionmath.errors.RegionmathError` for an unknown id and
-    :class:`~regionmath.errors.HypothesisError` (naming the hypothesis) when the construction
-    does not apply to ``arch``.
+    ``for_pieces=True`` asks for weights whose every activation region is a linear region of
+    the function (Montúfar 2014's definition): the folding constructions orient their last
+    layer so that no region has every unit off (needs ``n_L > n0``); one-layer constructions
+    are unchanged (:data:`SHALLOW`).
+
+    Raises :class:`~regionmath.errors.RegionmathError` for an unknown id (or one without a
+    variant for pieces) and :class:`~regionmath.errors.HypothesisError` (naming the
+    hypothesis) when the construction does not apply to ``arch``.
     """
     if not isinstance(arch, Architecture):
         raise RegionmathError(f"build needs an Architecture, got {type(arch).__name__}")
     fn = REGISTRY.get(construction_id)
     if fn is None:
         raise RegionmathError(f"no construction for {construction_id!r}; constructions exist for: {', '.join(ids())}")
-    c = fn(arch)
+    if for_pieces and construction_id not in SHALLOW:
+        import inspect
+        if "for_pieces" not in inspect.signature(fn).parameters:
+            raise RegionmathError(f"{construction_id} has no variant for the function's pieces; variants exist for: "
+                                  f"{', '.join(pieces_variants())}")
+        c = fn(arch, for_pieces=True)
+    else:
+        c = fn(arch)
     c.architecture = arch
     return c
+
+
+def pieces_variants() -> list:
+    """The ids whose construction has weights for the function's pieces (see :func:`build`)."""
+    import inspect
+    return sorted(i for i, fn in REGISTRY.items()
+                  if i in SHALLOW or "for_pieces" in inspect.signature(fn).parameters)
 
 
 def claimed_value(bound_id: str, arch: Architecture) -> int:

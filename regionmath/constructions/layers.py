@@ -112,7 +112,7 @@ def dead_unit(d: int):
 
 
 # -- general position ----------------------------------------------------------------------
-def general_position(m: int, d: int, center=None, halfwidth=F(1, 2)):
+def general_position(m: int, d: int, center=None, halfwidth=F(1, 2), nonzero=False):
     """``m`` hyperplanes in general position in ``R^d`` whose every region meets the open cube.
 
     Hyperplane ``i`` is ``sum_j t_i^(j-1) y_j = eps t_i^d`` in ``y = (u - center)/halfwidth``,
@@ -125,6 +125,8 @@ def general_position(m: int, d: int, center=None, halfwidth=F(1, 2)):
     arrangement has a vertex in its closure, so every region meets the open cube; for
     ``m < d`` all hyperplanes meet in the cube (pad with unused ``t``'s).
 
+    ``nonzero=True`` keeps every ``t_i`` away from 0, so that every row depends on every coordinate.
+
     Returns ``(rows, biases)`` with pre-activations ``rows[i] . u + biases[i]``.
 
     References
@@ -135,6 +137,8 @@ def general_position(m: int, d: int, center=None, halfwidth=F(1, 2)):
     center = [F(1, 2)] * d if center is None else [F(c) for c in center]
     halfwidth = F(halfwidth)
     total = max(m, d)
+    if nonzero and total % 2:
+        total += 1          # t_i = (2i - total - 1) / 2^b is then never 0
     # dyadic numbers throughout, so that the float weights are the exact weights
     ts = [F(2 * i - total - 1, 2 ** total.bit_length()) for i in range(1, total + 1)][:m]
     eps = F(1, 2 ** (2 * comb(d, d // 2) - 1).bit_length())      # <= 1/(2 C(d, floor(d/2)))
@@ -144,6 +148,22 @@ def general_position(m: int, d: int, center=None, halfwidth=F(1, 2)):
         rows.append([c / halfwidth for c in coef])
         biases.append(-sum(c * cj for c, cj in zip(coef, center)) / halfwidth - eps * t ** d)
     return rows, biases
+
+
+def no_all_off_orientation(m: int, d: int) -> list:
+    """Signs ``s_i`` for the rows of :func:`general_position` (``m > d``) such that no region of
+    the arrangement has every unit ``relu(s_i (rows[i] . u + biases[i]))`` off.
+
+    Unit ``i``'s pre-activation is ``-P(t_i)`` with ``P(t) = eps t^d - sum_j y_j t^(j-1)``, a
+    polynomial of degree ``d`` with positive leading coefficient. Signs of ``P`` alternating over
+    the last ``d + 1`` of the increasing ``t_i`` and negative at ``t_m`` would need ``d`` roots
+    between ``t_(m-d)`` and ``t_m`` and one more beyond ``t_m`` (``P -> +oo``): ``d + 1`` roots, so
+    that sign vector has no region. The signs make it the all-off vector: ``s_m = -1``,
+    alternating backwards over the last ``d + 1`` units, ``+1`` before.
+    """
+    if m <= d:
+        raise ValueError(f"every sign vector of {m} <= {d} hyperplanes in general position has a region")
+    return [1] * (m - d - 1) + [(-1) ** (d - i + 1) for i in range(d + 1)]
 
 
 # -- maxout blocks ---------------------------------------------------------------------------

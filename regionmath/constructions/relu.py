@@ -38,8 +38,8 @@ from ..architecture import Architecture
 from ..combinatorics import phi
 from ..errors import HypothesisError
 from .base import Construction, claimed_value, register, require
-from .layers import (Stack, finish_layer, general_position, relu_fold_layer, sawtooth,
-                     turned_sawtooth)
+from .layers import (Stack, finish_layer, general_position, no_all_off_orientation, relu_fold_layer,
+                     sawtooth, turned_sawtooth)
 
 F = Fraction
 MONTUFAR2014 = "Montúfar, Pascanu, Cho, Bengio, On the number of linear regions of deep neural networks, NIPS 2014"
@@ -53,8 +53,13 @@ def _relu_arch(cid, arch):
     require(cid, arch, [(arch.activation == "relu", f"a relu architecture (got {arch.activation})")])
 
 
-def _folded(arch, groups_per_layer, fold):
+def _folded(arch, groups_per_layer, fold, for_pieces=False):
     """The stack: folding layers from ``groups_per_layer`` then a general-position layer.
+
+    ``for_pieces`` (needs ``n_L > n0``) orients the last layer so that no region has all its
+    units off (:func:`~regionmath.constructions.layers.no_all_off_orientation`) and keeps every
+    row dependent on every coordinate: then neighbouring regions carry different maps of
+    ``F = h_L`` and every activation region is a linear region of the function.
 
     Returns ``(network, pieces)`` with ``pieces = prod of the pieces of every group``.
     """
@@ -66,14 +71,23 @@ def _folded(arch, groups_per_layer, fold):
         stack.add(*finish_layer(rows, biases, cols, a, width, d))
         for kind, p in groups:
             pieces *= 1 if kind == "pass" else (p + 1 if fold is turned_sawtooth else p)
-    rows, biases = general_position(arch.widths[-1], d)
+    rows, biases = general_position(arch.widths[-1], d, nonzero=for_pieces)
+    if for_pieces:
+        signs = no_all_off_orientation(arch.widths[-1], d)
+        rows = [[s * v for v in r] for s, r in zip(signs, rows)]
+        biases = [s * b for s, b in zip(signs, biases)]
     stack.add(rows, biases)
     return stack.network(box=_unit_cube(d)), pieces
 
 
-def _make(cid, arch, groups_per_layer, fold, notes):
+def _make(cid, arch, groups_per_layer, fold, notes, for_pieces=False):
     claimed = claimed_value(cid, arch)
-    net, pieces = _folded(arch, groups_per_layer, fold)
+    if for_pieces:
+        require(cid, arch, [(arch.L == 1 or arch.widths[-1] > arch.n0,
+                             f"the variant for the function's pieces needs n_L > n0 (got n_L = {arch.widths[-1]}, "
+                             f"n0 = {arch.n0}): with n_L <= n0 some region has every last-layer unit off")])
+        notes += "; last layer oriented so that no region has all units off (every region a piece of F)"
+    net, pieces = _folded(arch, groups_per_layer, fold, for_pieces and arch.L > 1)
     designed = pieces * phi(arch.widths[-1], arch.n0)
     return Construction(cid, net, _unit_cube(arch.n0), claimed, exact=designed == claimed,
                         designed=designed, notes=notes)
@@ -103,7 +117,7 @@ def zaslavsky(arch: Architecture) -> Construction:
 
 
 @register("montufar2014-thm4")
-def montufar2014_thm4(arch: Architecture) -> Construction:
+def montufar2014_thm4(arch: Architecture, for_pieces: bool = False) -> Construction:
     """Montúfar's sawtooth folding: groups of ``floor(n_l/n0)`` units per coordinate.
 
     Layer ``l < L`` splits into ``n0`` groups of ``p = floor(n_l/n0)`` units (the remainder
@@ -122,11 +136,11 @@ def montufar2014_thm4(arch: Architecture) -> Construction:
     claimed_value("montufar2014-thm4", arch)  # the registry checks n_l >= n0 first
     groups = [[("fold", w // arch.n0)] * arch.n0 for w in arch.widths[:-1]]
     return _make("montufar2014-thm4", arch, groups, sawtooth,
-                 "sawtooth folds (App. B weights scaled to [0,1]); remainder units dead; general-position last layer")
+                 "sawtooth folds (App. B weights scaled to [0,1]); remainder units dead; general-position last layer", for_pieces)
 
 
 @register("montufar2014-thm4-eq7")
-def montufar2014_thm4_eq7(arch: Architecture) -> Construction:
+def montufar2014_thm4_eq7(arch: Architecture, for_pieces: bool = False) -> Construction:
     """Theorem 4 with the remainder units used: eq. (7) of App. B.
 
     With ``m_l = n_l mod n0``, the first ``n0 - m_l`` groups have ``floor(n_l/n0)`` units and
@@ -141,11 +155,11 @@ def montufar2014_thm4_eq7(arch: Architecture) -> Construction:
     n0 = arch.n0
     groups = [[("fold", w // n0 + (1 if j >= n0 - w % n0 else 0)) for j in range(n0)] for w in arch.widths[:-1]]
     return _make("montufar2014-thm4-eq7", arch, groups, sawtooth,
-                 "sawtooth folds using the remainder units (eq. 7); general-position last layer")
+                 "sawtooth folds using the remainder units (eq. 7); general-position last layer", for_pieces)
 
 
 @register("pascanu2013")
-def pascanu2013(arch: Architecture) -> Construction:
+def pascanu2013(arch: Architecture, for_pieces: bool = False) -> Construction:
     """A fold of one coordinate per layer: ``floor(n_l/n0)`` pieces, the rest passed through.
 
     Layer ``l < L`` folds ``u_1`` into ``p = floor(n_l/n0)`` pieces with ``p`` units (the
@@ -167,7 +181,7 @@ def pascanu2013(arch: Architecture) -> Construction:
     n0 = arch.n0
     groups = [[("fold", w // n0)] + [("pass", 1)] * (n0 - 1) for w in arch.widths[:-1]]
     return _make("pascanu2013", arch, groups, sawtooth,
-                 "sawtooth fold of the first coordinate, the others passed through; general-position last layer")
+                 "sawtooth fold of the first coordinate, the others passed through; general-position last layer", for_pieces)
 
 
 def _serra_hypotheses(cid, arch):
@@ -176,7 +190,7 @@ def _serra_hypotheses(cid, arch):
 
 
 @register("serra2018-lower")
-def serra2018_lower(arch: Architecture) -> Construction:
+def serra2018_lower(arch: Architecture, for_pieces: bool = False) -> Construction:
     """Folds with ``floor(n_l/n0) + 1`` pieces per group: one unit per group turned round.
 
     Group ``j`` of layer ``l < L`` has ``p = floor(n_l/n0) >= 3`` units with breakpoints at
@@ -196,11 +210,11 @@ def serra2018_lower(arch: Architecture) -> Construction:
     _serra_hypotheses("serra2018-lower", arch)
     groups = [[("fold", w // arch.n0)] * arch.n0 for w in arch.widths[:-1]]
     return _make("serra2018-lower", arch, groups, turned_sawtooth,
-                 "turned sawtooth folds (unit 3 of each group faces left); general-position last layer")
+                 "turned sawtooth folds (unit 3 of each group faces left); general-position last layer", for_pieces)
 
 
 @register("serra2018-exact-1d")
-def serra2018_exact_1d(arch: Architecture) -> Construction:
+def serra2018_exact_1d(arch: Architecture, for_pieces: bool = False) -> Construction:
     """``n0 = 1``: turned folds with ``n_l + 1`` pieces, then ``n_L`` points: ``prod (n_l + 1)``.
 
     References
@@ -214,7 +228,7 @@ def serra2018_exact_1d(arch: Architecture) -> Construction:
     _serra_hypotheses("serra2018-exact-1d", arch)
     groups = [[("fold", w)] for w in arch.widths[:-1]]
     return _make("serra2018-exact-1d", arch, groups, turned_sawtooth,
-                 "turned sawtooth folds of the line; n_L points in (0,1)")
+                 "turned sawtooth folds of the line; n_L points in (0,1)", for_pieces)
 
 
 def _zonotope_first_layer(n0: int, m: int):
@@ -246,7 +260,7 @@ def _zonotope_first_layer(n0: int, m: int):
     return rows, [F(0)] * (2 * m), scale
 
 
-def _arora(cid, arch, turned):
+def _arora(cid, arch, turned, for_pieces=False):
     _relu_arch(cid, arch)
     claimed = claimed_value(cid, arch)
     n0, L = arch.n0, arch.L
@@ -263,15 +277,19 @@ def _arora(cid, arch, turned):
         r, b, c, a = relu_fold_layer([("fold", w)], 1, fold)
         stack.add(*finish_layer(r, b, c, a, width, 1))
     r, b = general_position(arch.widths[-1], 1)
+    if for_pieces:   # w >= 2 > 1: no region with every last unit off (the effective input is gamma)
+        signs = no_all_off_orientation(arch.widths[-1], 1)
+        r, b = [[s * v for v in row] for s, row in zip(signs, r)], [s * v for s, v in zip(signs, b)]
     stack.add(r, b)
     return Construction(cid, stack.network(box=box), box, claimed, exact=False, designed=None,
                         notes=f"zonotope first layer (gamma = sum |<a_i,x>|, scale 1/{scale}), "
                               f"{'turned ' if turned else ''}sawtooth folds of gamma, {w} points last; "
-                              "extra regions where gamma exceeds the scale")
+                              "extra regions where gamma exceeds the scale"
+                              + ("; last layer oriented so that no region has all units off" if for_pieces else ""))
 
 
 @register("arora2018")
-def arora2018(arch: Architecture) -> Construction:
+def arora2018(arch: Architecture, for_pieces: bool = False) -> Construction:
     """Arora et al.: a zonotope's support function, then a sawtooth of it.
 
     Layer 1 has ``2m`` units computing ``relu(+-<a_i, x>)``; their sum ``gamma(x) = sum_i
@@ -287,11 +305,11 @@ def arora2018(arch: Architecture) -> Construction:
     Arora, Basu, Mianjy, Mukherjee, "Understanding deep neural networks with rectified linear
     units", ICLR 2018, Theorem 2.11(i) (zonotope construction).
     """
-    return _arora("arora2018", arch, turned=False)
+    return _arora("arora2018", arch, turned=False, for_pieces=for_pieces)
 
 
 @register("serra2018-arora-improved")
-def serra2018_arora_improved(arch: Architecture) -> Construction:
+def serra2018_arora_improved(arch: Architecture, for_pieces: bool = False) -> Construction:
     """Arora et al.'s construction with turned folds: ``w + 1`` pieces per later layer.
 
     As :func:`arora2018`, with layers ``2 .. L-1`` folding ``gamma`` into ``w + 1`` pieces by
@@ -302,7 +320,7 @@ def serra2018_arora_improved(arch: Architecture) -> Construction:
     ----------
     Serra, Tjandraatmadja, Ramalingam, ICML 2018 (improvement of Arora et al.'s bound).
     """
-    return _arora("serra2018-arora-improved", arch, turned=True)
+    return _arora("serra2018-arora-improved", arch, turned=True, for_pieces=for_pieces)
 
 
 __all__ = ["zaslavsky", "montufar2014_thm4", "montufar2014_thm4_eq7", "pascanu2013", "serra2018_lower",

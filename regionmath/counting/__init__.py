@@ -49,7 +49,9 @@ CERTIFY_SHARE = 0.95
 #: the domain "all of R^n0" (any other domain is a box)
 RN0 = "R^n0"
 DOMAINS = ("box", RN0)
-DEFINITIONS = ("interior", "serra2018")
+#: "pieces" (the function's linear regions) is counted by any method that counts "interior"
+#: regions, then joined (:mod:`regionmath.counting.pieces`)
+DEFINITIONS = ("interior", "serra2018", "pieces")
 
 
 @dataclass(frozen=True)
@@ -117,12 +119,16 @@ def count_regions(network, domain=None, method="auto", time_limit=None, definiti
         Seconds for counting and certifying (the counter gets :data:`CERTIFY_SHARE` of them);
         when reached the result has ``complete=False``, ``incomplete_reason="time-limit"`` and
         the count found so far.
-    definition : {"interior", "serra2018"}
+    definition : {"interior", "serra2018", "pieces"}
         "interior" counts patterns whose region has non-empty interior (the toolkit's
         definition); "serra2018" counts what the MILP as printed in Serra et al. 2018 accepts
-        (active units strict, inactive units closed), which can include flat regions.
+        (active units strict, inactive units closed), which can include flat regions;
+        "pieces" counts the linear regions of the network's function (Montúfar et al. 2014,
+        Sec. 2.1): the "interior" regions joined across common facets where the function's
+        affine maps agree (:mod:`regionmath.counting.pieces`).
     certify : bool
-        Check every witness in exact arithmetic (:func:`certify_count`).
+        Check every witness in exact arithmetic (:func:`certify_count`); for "pieces" also
+        prove every join.
     progress : callable or None
         Called with a dict (``count``, ``seconds``, ...) now and then on long counts.
     **options
@@ -167,25 +173,30 @@ def count_regions(network, domain=None, method="auto", time_limit=None, definiti
     if method == "auto":
         method = _default_method(network, definition)
     counter = COUNTING_METHODS[method]
-    counter.check(network, kind, definition)
+    base = "interior" if definition == "pieces" else definition
+    counter.check(network, kind, base)
     if kind == RN0:
         options["unbounded"] = True
     start = time.perf_counter()
+    deadline = None if time_limit is None else time.time() + time_limit
     # the counter stops at 95% of the limit: the exact certification of what it found comes on
     # top, and the whole stays within 5% of the limit
     budget = None if time_limit is None else CERTIFY_SHARE * time_limit if certify else time_limit
-    result = counter.load()(network, time_limit=budget, definition=definition, progress=progress, **options)
+    result = counter.load()(network, time_limit=budget, definition=base, progress=progress, **options)
     if not result.complete and result.incomplete_reason is None:
         # a counter that does not say why (milp, brute, line) stops early only at its time
         # limit or when interrupted (SCIP's "userinterrupt"): without a limit it was interrupted
         interrupted = result.info.get("interrupted") or time_limit is None
         result.incomplete_reason = "interrupted" if interrupted else "time-limit"
-    if certify and definition == "interior":
+    if certify and base == "interior":
         try:
             certify_count(network, result, bounded=kind == "box")
         except KeyboardInterrupt:   # the count stands; its certificate is unknown
             result.certified = None
             result.info["certification"] = "interrupted"
+    if definition == "pieces":
+        from .pieces import join_pieces
+        result = join_pieces(network, result, unbounded=kind == RN0, certify=certify, deadline=deadline)
     result.seconds = time.perf_counter() - start
     return result
 
