@@ -419,3 +419,6 @@ def check_upper_on_records(bound, recs):
         if r.count == b:
             attained.append(r.name)
     return attained
+
+
+module_or_skip = toolkit_module    # the old name, kept for callers; it FAILS (never skips) as well

@@ -228,8 +228,8 @@ def cmd_bound(args):
         raise RegionmathError("--n0 and --widths are required unless --asymptotic is given")
     arch = _architecture(args)
     if bound.needs_weights:
-        raise RegionmathError(f"{bound.id} needs a network's weights, not only an architecture; "
-                              "use regionmath.bounds.get(...).value(arch, ranks=[...]) from Python")
+        raise RegionmathError(f"{bound.id} needs a network's weights, not only an architecture; from Python use "
+                              f"regionmath.bounds.get({bound.id!r}).value(...) (its docstring says what it takes)")
     if args.symbolic:
         import sympy as sp
         expr = bound.expr(arch)

@@ -906,12 +906,7 @@ def _count_worker(network, time_limit, conn):
     try:
         from .counting import count_regions
         r = count_regions(network, method="enumerate", jobs=1, time_limit=time_limit, certify=False)
-        regs = r.regions
-        if hasattr(regs, "patterns"):
-            P, X = np.asarray(regs.patterns), np.asarray(regs.witnesses, float)
-        else:
-            P = np.array([g.pattern for g in regs], dtype=np.int16).reshape(len(regs), -1)
-            X = np.array([np.asarray(g.witness, float) for g in regs]).reshape(len(regs), -1)
+        P, X = np.asarray(r.regions.patterns), np.asarray(r.regions.witnesses, float)   # a RegionArray
         conn.send((r.count, r.complete, P, X))
     except Exception as err:  # noqa: BLE001 - reported to the parent, which carries on without it
         conn.send(("error", str(err)))

@@ -11,7 +11,8 @@ live here, so that there is one of each:
 * :func:`exact_layers` / :func:`fraction_layers`: a network's hidden layers as exact rationals
   (its exact weights when it has them, else its floats), computed once per network;
 * :func:`round_to_bits`: a float rounded to a short rational (few significant bits);
-* :func:`decimal_string`: a big integer's digits.
+* :func:`decimal_string`: a big integer's digits;
+* :func:`exact_rank`: the rank over Q of a float or rational matrix.
 
 Examples
 --------
@@ -37,7 +38,7 @@ from gmpy2 import mpq
 from .errors import RegionmathError
 
 __all__ = ["decimal_string", "to_fraction", "fraction_array", "to_mpq", "exact_layers", "fraction_layers",
-           "round_to_bits"]
+           "round_to_bits", "exact_rank"]
 
 _MPQ = type(mpq(0))
 
@@ -158,3 +159,52 @@ def decimal_string(n) -> str:
         sys.set_int_max_str_digits(0)
         return str(int(n))
     return gmpy2.mpz(n).digits(10)
+
+
+#: primes below 2^31 for modular ranks (products of two residues fit in int64)
+_RANK_PRIMES = (2147483629, 2147483587)
+
+
+def exact_rank(matrix) -> int:
+    """The rank over the rationals of a float matrix (each float read as the exact dyadic
+    rational it is) or of a matrix of Fractions / ints.
+
+    A rank mod ``p`` never exceeds the rank over Q, so a modular rank that reaches
+    ``min(rows, cols)`` proves full rank (the usual case; python-flint's ``nmod_mat``, fast
+    for a 1000 x 1000 matrix); otherwise the rank is computed over Q (``fmpq_mat``).
+
+    >>> exact_rank([[1.0, 2.0], [2.0, 4.0]]), exact_rank([[0.1, 0.2], [0.3, 0.6000000000000001]])
+    (1, 2)
+    >>> from fractions import Fraction as F
+    >>> exact_rank([[F(1, 3), F(2, 3)], [1, 2]])
+    1
+    """
+    import flint
+    arr = np.asarray(matrix, dtype=object if _is_object(matrix) else float)
+    if arr.ndim != 2:
+        raise ValueError("exact_rank needs a 2-D matrix")
+    rows, cols = arr.shape
+    if rows == 0 or cols == 0:
+        return 0
+    full = min(rows, cols)
+    if arr.dtype != object:
+        # x = mant * 2^exp with |mant| < 1 an integer multiple of 2^-53: integers after scaling
+        mant, expo = np.frexp(arr)
+        ints = (mant * 2.0 ** 53).astype(np.int64)
+        shift = expo.astype(np.int64) - int(expo.min())
+        for p in _RANK_PRIMES:
+            levels, where = np.unique(shift, return_inverse=True)
+            powers = np.array([pow(2, int(s), p) for s in levels], dtype=np.int64)[where.reshape(shift.shape)]
+            residues = (ints % p) * powers % p
+            if flint.nmod_mat(rows, cols, [int(v) for v in residues.ravel()], p).rank() == full:
+                return full
+        entries = [flint.fmpz(int(i) << int(s)) for i, s in zip(ints.ravel(), shift.ravel())]
+        return flint.fmpz_mat(rows, cols, entries).rank()
+    entries = [flint.fmpq(q.numerator, q.denominator) for q in map(to_fraction, arr.ravel())]
+    return flint.fmpq_mat(rows, cols, entries).rank()
+
+
+def _is_object(matrix) -> bool:
+    if isinstance(matrix, np.ndarray):
+        return matrix.dtype == object
+    return any(isinstance(v, Fraction) for row in matrix for v in row)

@@ -323,7 +323,7 @@ SERRA_N0, SERRA_UNITS = 784, 22
 def serra2018_sweep() -> Table:
     """Serra 2018's 22-unit sweep: n0 = 784, widths (n1, 22 - n1)."""
     lowers = [b.id for b in _bounds.all_bounds("relu") if b.kind == "lower" and b.has_value and not b.needs_weights]
-    uppers = ["montufar2014-prop3", "montufar2017", "serra2018-thm1"]
+    uppers = ["montufar2014-prop3", "montufar2017", "serra2018-thm1", "hinz2021"]
     rows = []
     for n1 in range(1, SERRA_UNITS):
         arch = Architecture(SERRA_N0, (n1, SERRA_UNITS - n1))
@@ -420,7 +420,7 @@ def crossover() -> Table:
 def deep_beats_shallow_threshold() -> Table:
     """The smallest number of units where a deep net may / provably beats every shallow net."""
     from .asymptotics import deep_beats_shallow_threshold as threshold
-    ids = ["serra2018-thm1", "montufar2014-thm4", "serra2018-lower"]
+    ids = ["hinz2021", "serra2018-thm1", "montufar2014-thm4", "serra2018-lower"]
     rows = []
     for n0_value in range(1, 9):
         row = [n0_value]
@@ -429,10 +429,12 @@ def deep_beats_shallow_threshold() -> Table:
             row += [r.units, "-".join(map(str, r.best_widths))] if r is not None else ["", ""]
         rows.append(row)
     return Table("deep-beats-shallow-threshold", "Fewest units at which a deep network beats every shallow one",
-                 ["n0", "N (thm1: may win)", "widths", "N (thm4: wins)", "widths", "N (serra lower: wins)", "widths"],
+                 ["n0", "N (hinz2021: may win)", "widths", "N (thm1: may win)", "widths", "N (thm4: wins)", "widths",
+                  "N (serra lower: wins)", "widths"],
                  rows, caption="Serra 2018: a deep net beats every shallow net with the same number of units N only "
-                               "if N > n0. Computed over all deep architectures: by Theorem 1 (an upper bound) a deep "
-                               "net can first win at N = n0 + 2; the published lower bounds prove a win later.")
+                               "if N > n0. Computed over all deep architectures: by the tightest upper bound "
+                               "(hinz2021, Hinz 2021) and by Theorem 1 a deep net can first win at N = n0 + 2; the "
+                               "published lower bounds (montufar2014-thm4, serra2018-lower) prove a win later.")
 
 
 @table("maxout-bounds")
@@ -515,15 +517,16 @@ def serra2018_experiment() -> Table:
         rows.append([r["n1"], r["n2"], r["nets"], r["counted"], r["certified"], lower(r["regions_min"]),
                      None if mean is None else lower(f"{float(mean):.1f}"), lower(r["regions_max"]),
                      "yes" if r["lower_bound_only"] else "no", r["train_error"], r["test_error"]]
-                    + [r[b] for b in exp.BOUNDS])
+                    + [r[b] for b in exp.BOUNDS] + [r[exp.WEIGHT_AWARE]])
     return Table("serra2018-experiment", "Regions of trained 22-unit ReLU networks (n1, 22 - n1) on 8x8 digits",
                  ["n1", "n2", "nets", "counted", "certified", "min", "mean", "max", "lower bounds only",
-                  "train error", "test error"] + list(exp.BOUNDS), rows,
+                  "train error", "test error"] + list(exp.BOUNDS) + [exp.WEIGHT_AWARE + " (max)"], rows,
                  caption="Differs from Serra et al. 2018: scikit-learn's bundled 8x8 digits (64 inputs scaled to "
                          "[0,1]) instead of MNIST (784 inputs), 3 networks per width instead of 10. Regions counted "
                          "exactly in [0,1]^64 from the cached weights (regionmath/experiments/weights); 'lower bounds "
                          "only': some count hit its time limit (recount with scripts/train_experiments.py). "
-                         "Bounds at n0 = 64 (equal to n0 = 784 since 64 >= 22).",
+                         "Bounds at n0 = 64 (equal to n0 = 784 since 64 >= 22); the last column is the largest "
+                         "weight-aware bound of the width's nets (stable units on [0,1]^64, weight ranks).",
                  lower_bound_note="a lower bound only: some count of the row hit its time limit")
 
 
@@ -596,6 +599,7 @@ _BOUND_STYLE = {
     "montufar2014-prop3": ("Montúfar 2014, Prop. 3 ($2^N$)", "tab:gray", "s", 7),
     "montufar2017": ("Montúfar 2017", "tab:orange", "D", 8),
     "serra2018-thm1": ("Serra 2018, Thm. 1", "tab:blue", "o", 4.5),
+    "hinz2021": ("Hinz 2021", "tab:purple", "x", 6),
     "montufar2014-thm4": ("Montúfar 2014, Thm. 4", "tab:red", "v", 6),
     "serra2018-lower": ("Serra 2018, lower bound", "tab:green", "^", 6),
 }
@@ -615,7 +619,7 @@ def bounds_vs_depth(out: Path) -> list:
     from .pictures import paper_style
     plt = _pyplot()
     n0, total = 2, 24
-    ids = ["montufar2014-prop3", "montufar2017", "serra2018-thm1", "montufar2014-thm4", "serra2018-lower"]
+    ids = ["montufar2014-prop3", "montufar2017", "serra2018-thm1", "hinz2021", "montufar2014-thm4", "serra2018-lower"]
     rows = []
     for depth in [d for d in range(1, total + 1) if total % d == 0 and total // d >= n0]:
         arch = Architecture(n0, (total // depth,) * depth)
@@ -658,7 +662,7 @@ def serra2018_sweep_figure(out: Path) -> list:
     from .pictures import paper_style
     plt = _pyplot()
     t = serra2018_sweep()
-    ids = ["montufar2014-prop3", "montufar2017", "serra2018-thm1"]
+    ids = ["montufar2014-prop3", "montufar2017", "serra2018-thm1", "hinz2021"]
     cols = [t.columns.index(i) for i in ids]
     with paper_style():
         fig, ax = plt.subplots(figsize=(5.6, 3.6))

@@ -84,7 +84,7 @@ def test_equals_milp_on_the_random_test_set(heavy):
     nets = RELU_NETS + MAXOUT_NETS if heavy else RELU_NETS[:25] + MAXOUT_NETS[:10]
     for net in nets:
         e = count_regions(net, method="enumerate", jobs=1)
-        m = count_milp(net)
+        m = count_milp(net, exhaustive=False)    # SCIP's own set, not checked against the enumerator
         assert e.complete and e.certified is True
         assert e.count == m.count, net
         assert patterns_of(e) == {r.pattern for r in m.regions}, net

@@ -12,6 +12,8 @@ from .base import (COUNTS, REGISTRY, AsymptoticForm, Bound, Source, all_bounds, 
                    k, L, n, n0, register, substitute, substitution, tightest_upper, width_symbols)
 from . import relu  # noqa: F401  (registers the rectifier entries)
 from . import maxout  # noqa: F401  (registers the maxout entries)
+from . import hinz  # noqa: F401  (registers the histogram-framework entries)
+from . import weights  # noqa: F401  (registers the weight-aware entries)
 
 __all__ = ["COUNTS", "REGISTRY", "AsymptoticForm", "Bound", "Source", "all_bounds", "applicable", "best_lower", "get",
            "tightest_upper",

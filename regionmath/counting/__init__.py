@@ -227,43 +227,59 @@ def certify_count(network, result, bounded=True) -> bool:
     """The one certification contract of every count, in a box or in ``R^n0``.
 
     ``result.certified`` becomes True when every region's witness passes the exact check
-    (:func:`regionmath.counting.certify.certify_regions`; a failing witness gets a second
-    point, :func:`_recertify`), no pattern repeats, and the regions number ``result.count``.
-    Then ``result.count`` is a proved lower bound on the regions (their number when complete).
+    (:func:`regionmath.counting.certify.certify_regions`; a region whose witness fails is
+    decided exactly, :func:`_recertify`), no pattern repeats, and the regions number
+    ``result.count``. Then ``result.count`` is a proved lower bound on the regions, and their
+    number when the count is complete (every counter proves the branches it drops).
     """
     from .certify import certify_regions
-    regions = result.regions
-    ok = certify_regions(network, regions, bounded)
+    ok = certify_regions(network, result.regions, bounded)
     if not ok:
-        ok = _recertify(network, regions, bounded)
+        ok = _recertify(network, result, bounded)
+    regions = result.regions
     result.certified = bool(ok and regions.distinct() and len(regions) == result.count)
     return result.certified
 
 
-def _recertify(network, regions, bounded) -> bool:
-    """Give every witness that failed the exact check a second point, the centre of the
-    largest ball in its region (the max-margin LP), and check that one exactly.
+def _recertify(network, result, bounded) -> bool:
+    """Decide exactly every counted region whose witness failed the exact check.
 
-    A search LP may return a vertex of a very thin region that rounding puts just outside
-    it; the ball's centre is the point farthest from every facet. The count never changes,
-    only its certificate; a region that still fails stays uncertified.
+    A float search may return a point of a very thin region that rounding puts just outside
+    it, or (near-degenerate data) a pattern whose region is empty. Each such pattern is
+    decided in exact arithmetic (:func:`regionmath.counting.exact_lp.decide_pattern`): a
+    non-empty region gets an exact rational witness, an empty one is removed from the count,
+    and one the exact decision cannot settle in time makes the count incomplete
+    (``undecided-lp``). Returns True when every remaining region is certified.
     """
-    from .certify import certify_witness
-    from .lp import witness_lp
-    box = None if bounded else False
+    from fractions import Fraction
+    from .exact_lp import decide_pattern
+    regions = result.regions
     if regions.certified is None:
         regions.certified = np.zeros(len(regions), dtype=bool)
-    for i in np.nonzero(~regions.certified)[0]:
+    keep = np.ones(len(regions), dtype=bool)
+    fixed, undecided = {}, False
+    for i in np.nonzero(~regions.certified)[0].tolist():
         pattern = tuple(int(v) for v in regions.patterns[i])
-        w = witness_lp(network, pattern, box)
-        if not (w.feasible and w.point is not None and certify_witness(network, pattern, w.point, bounded)):
-            continue
-        if regions.exact_witnesses:
-            regions.witnesses[i] = list(w.point)
+        d = decide_pattern(network, pattern, bounded)
+        if d.nonempty is None:
+            undecided = True
+        elif d.nonempty:
+            fixed[i] = [Fraction(int(v.numerator), int(v.denominator)) for v in d.witness]
         else:
-            regions.witnesses[i] = w.point
-        regions.certified[i] = True
-    return bool(regions.certified.all())
+            keep[i] = False
+    if fixed or not keep.all():
+        out = []
+        for i in np.nonzero(keep)[0].tolist():
+            r = regions[i]
+            out.append(Region(r.pattern, fixed[i], True) if i in fixed else r)
+        dropped = int((~keep).sum())
+        result.regions = RegionArray.from_regions(out, network.N, network.n0)
+        result.count -= dropped
+        result.info["exact_recertified"] = len(fixed)
+        result.info["dropped_empty"] = dropped
+    if undecided:
+        result.complete, result.incomplete_reason = False, "undecided-lp"
+    return bool(not undecided and (result.regions.certified is not None and result.regions.certified.all()))
 
 
 def _default_method(network, definition):

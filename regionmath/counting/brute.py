@@ -22,6 +22,7 @@ import time
 
 from .result import CountResult, Region, RegionArray
 from ..errors import RegionmathError
+from .exact_lp import decide_pattern
 from .lp import MARGIN_TOL, witness_lp
 
 #: refuse networks with more patterns per layer than this
@@ -59,18 +60,28 @@ def count_brute(network, time_limit=None, definition="interior", progress=None, 
                               f"{MAX_LAYER_PATTERNS} (use method milp or enumerate)")
     start = time.perf_counter()
     prefixes = [((), None)]
-    complete = True
+    complete, reason = True, None
     for l, width in enumerate(network.widths, 1):
         for unit in range(width):
             found = []
             for prefix, _ in prefixes:
                 for s in choices:
                     if time_limit is not None and time.perf_counter() - start > time_limit:
-                        complete = False
+                        complete, reason = False, "time-limit"
                         break
-                    w = witness_lp(network, prefix + (s,), closed_inactive=closed)
-                    if w.point is not None and w.margin > MARGIN_TOL:
-                        found.append((prefix + (s,), w.point))
+                    if closed:
+                        w = witness_lp(network, prefix + (s,), closed_inactive=True)
+                        if w.point is not None and w.margin > MARGIN_TOL:
+                            found.append((prefix + (s,), w.point))
+                        continue
+                    # the toolkit's definition: decided exactly (a float LP whose point or
+                    # duals are checked in rationals, else the exact simplex)
+                    d = decide_pattern(network, prefix + (s,), deadline=start + time_limit if time_limit else None)
+                    if d.nonempty is None:
+                        complete, reason = False, "undecided-lp"
+                        break
+                    if d.nonempty:
+                        found.append((prefix + (s,), _float_witness(d.witness)))
                 if not complete:
                     break
             prefixes = found
@@ -83,4 +94,13 @@ def count_brute(network, time_limit=None, definition="interior", progress=None, 
             break
     regions = RegionArray.from_regions([Region(p, x) for p, x in prefixes], network.N, network.n0)
     return CountResult(len(regions), "brute", complete, time.perf_counter() - start, regions,
-                       definition=definition)
+                       definition=definition, incomplete_reason=reason)
+
+
+def _float_witness(x):
+    """The witness as floats when they are exactly the rational point, else the rationals."""
+    from fractions import Fraction
+    fl = [float(v) for v in x]
+    if all(Fraction(f) == Fraction(int(v.numerator), int(v.denominator)) for f, v in zip(fl, x)):
+        return fl
+    return [Fraction(int(v.numerator), int(v.denominator)) for v in x]

@@ -10,30 +10,50 @@ with the number of regions.
 At each region the search asks, for every undecided unit of the current layer, which of its
 states (relu: off/on; maxout: which piece is largest) meet the region's interior:
 
-* a unit that is one-signed on the whole box (interval arithmetic), or identically zero,
-  is decided when the layer is entered;
+* a unit that is one-signed on the whole box (interval arithmetic whose margin exceeds its
+  rounding error bound), or identically zero (decided exactly), is decided when the layer is
+  entered;
 * every region carries interior points already found in it (LP solutions of its
   ancestors); a point strictly inside a state, with margin, proves that state;
 * a state no point proves costs one LP: is there a point of the region with every slack
-  at least ``min_margin`` (unit-normalised rows, so a slack is a distance)? One HiGHS model
-  per process holds a row per constraint, switched on and off through its bounds and warm
-  started; a layer's rows get their coefficients when the search enters that layer at a
-  new region. The LP's solution joins the known points at once, so it may prove the states
-  of the units asked after it; a unit left with one state takes it at once, so the later
-  LPs of the same region are solved with its row switched on.
+  at least ``min_margin`` (box-normalised coordinates ``u in [-1, 1]^n0`` and unit-normalised
+  rows, so a slack is a distance relative to the box)? One HiGHS model per process holds a
+  row per constraint, switched on and off through its bounds and warm started; a layer's rows
+  get their coefficients when the search enters that layer at a new region. The LP's solution
+  joins the known points at once, so it may prove the states of the units asked after it; a
+  unit left with one state takes it at once, so the later LPs of the same region are solved
+  with its row switched on.
 
 A unit with one state left takes it for the whole subtree (tested as high in the tree as
 possible, so its LP is paid once); the first unit with two or more states splits the
 region, and the other undecided units are asked again in each child.
 
-What is counted: the patterns whose region contains a ball of radius ``min_margin``
-(default 1e-7, the LPs' precision) are all counted, and every counted region contains a
-ball of radius ``0.9 * min_margin`` around its witness. Each witness is certified exactly by
-the counting front end (:func:`regionmath.counting.count_regions`). A unit whose
-pre-activation is identically zero on a region is inactive there and imposes no constraint
-(maxout: identical pieces tie and the lowest index wins), as in
+What is counted, and why the count is a proof. Every counted region has a witness that the
+counting front end checks in exact rational arithmetic (:func:`regionmath.counting.count_regions`;
+a witness that fails sends its pattern to an exact decision). Every branch the search drops
+(an LP that finds no point with margin ``min_margin``) is *proved* empty (no interior) by a
+Farkas certificate: the LP's dual ray ``y >= 0`` on the branch's rows, with
+
+    U(y) = sum_r y_r c_r + sum_j |sum_r y_r a_rj| <= 0      (rows a_r . u + c_r > 0, u in the box)
+
+so that no point of the box satisfies every strict row (:mod:`regionmath.counting.exact_lp`).
+``U`` is first evaluated in floats with a rigorous bound on its rounding error (``|fl(U) - U|
+<= gamma_K M``, M the same sum of absolute values, Higham 2002 Sec. 3; the *filter*, which
+decides almost every branch of an ordinary net), then, if that is inconclusive, exactly from
+the exact weights; if the ray does not certify either (the branch is thin but not empty, or
+the LP was in numerical trouble, or a composed row is too small for floats to see), the
+branch is searched with exact decisions: a float LP whose point or duals are checked exactly,
+else the exact rational simplex. A branch that even that cannot decide in
+:data:`~regionmath.counting.tolerances.EXACT_SECONDS` stops the count with the reason
+``undecided-lp``. So a complete, certified count is the exact number of patterns whose region
+has non-empty interior, whatever the scale of the weights or of the box. ``info["proofs"]``
+tallies how the dropped branches were proved.
+
+A unit whose pre-activation is identically zero on a region is inactive there and imposes
+no constraint (maxout: identical pieces tie and the lowest index wins), as in
 :mod:`regionmath.counting.certify`. The domain is the network's box, or all of R^n0
-(``unbounded=True``).
+(``unbounded=True``; there the ray must cancel exactly, so it is checked by the exact simplex
+on the few rows it uses).
 
 The search splits into independent subtrees (the regions after the first few splits), which
 run here, on local processes or on a Dask cluster, with a checkpoint to resume from
@@ -76,6 +96,7 @@ import time
 import numpy as np
 
 from ..errors import RegionmathError
+from . import tolerances as tol
 from .solvers import new_highs
 
 try:  # highspy is a hard dependency; the import guard only keeps the error message short
@@ -83,8 +104,6 @@ try:  # highspy is a hard dependency; the import guard only keeps the error mess
 except ImportError:  # pragma: no cover
     highspy = None
 
-#: relative size below which a unit's affine function counts as identically zero (or constant)
-ZERO_TOL = 1e-10
 
 
 _OPTIMAL = highspy.HighsModelStatus.kOptimal if highspy else None
@@ -129,12 +148,23 @@ class Enumerator:
         self.N = sum(self.widths)
         self.L = len(self.widths)
         self.unbounded = bool(unbounded)
-        self.lo, self.hi = (None, None) if unbounded else (np.asarray(network.box[0], float), np.asarray(network.box[1], float))
+        # the LP's columns are box-normalised coordinates u (x = centre + half * u, u in
+        # [-1, 1]^n0): every margin and tolerance is then relative to the box, whatever its width
+        lo, hi = np.asarray(network.box[0], float), np.asarray(network.box[1], float)
+        self.centre = np.zeros(self.n0) if unbounded else (lo + hi) / 2
+        self.half = np.ones(self.n0) if unbounded else (hi - lo) / 2
+        self.lo, self.hi = (None, None) if unbounded else (-np.ones(self.n0), np.ones(self.n0))
+        self.network = network
         self.min_margin = float(min_margin)
         # a known point proves an option when its slack exceeds this: LP points have slack
-        # min_margin up to the LP's tolerance (1e-9), so counted regions hold a ball of radius
-        # 0.9 * min_margin and every region holding a ball of radius min_margin is counted
-        self.point_margin = 0.9 * self.min_margin
+        # min_margin up to the LP's tolerance (tolerances.LP_FEASTOL)
+        self.point_margin = tol.POINT_MARGIN_FRACTION * self.min_margin
+        # how each dropped branch was proved empty (filtered float certificate, exact
+        # certificate, exact decision) and the regions found by the exact fallback
+        self.failure = None  # why a subtree stopped undecided ("undecided-lp")
+        self._exact_seen = set()   # regions the exact fallback found in the current subtree
+        self.stats = {"pruned": 0, "filter": 0, "exact_farkas": 0, "exact_lp": 0, "exact_regions": 0,
+                      "exact_rows": 0, "undecided": 0}
         self.lp_retries = 0
         # global unit index -> (layer, unit in layer)
         self.unit_of = [(l, u) for l, w in enumerate(self.widths) for u in range(w)]
@@ -151,7 +181,15 @@ class Enumerator:
         self.n_rows = base
         self._build_lp()
         self.maps = [None] * (self.L + 1)
-        self.maps[0] = (np.eye(self.n0), np.zeros(self.n0))
+        self.maps[0] = (np.diag(self.half), self.centre.copy())
+        # magnitudes |W| |A| of the terms summed into each map (the float filter's error bound)
+        # and the number of roundings on every path into it (tolerances.rounding_gamma)
+        self.mags = [None] * (self.L + 1)
+        self.mags[0] = (np.diag(self.half), np.abs(self.centre))
+        self.rounds = [2] + [0] * self.L
+        self.entry_fixed = [dict() for _ in range(self.L)]
+        self.hard = [False] * self.L
+        self._exact_maps = [None] * (self.L + 1)
         self.layers = [None] * self.L
         self.pattern = [0] * self.N
         self.lp_count = 0
@@ -168,7 +206,7 @@ class Enumerator:
     # -- the LP model: columns x_1..x_n0, one row per constraint ----------------------------
     def _build_lp(self):
         inf = highspy.kHighsInf
-        h = new_highs(primal_feasibility_tolerance=1e-9, dual_feasibility_tolerance=1e-9)
+        h = new_highs(primal_feasibility_tolerance=tol.LP_FEASTOL, dual_feasibility_tolerance=tol.LP_FEASTOL)
         # the rows are unit-normalised, so scaling buys nothing, and each re-solve paid ~10 us
         # for it; a feasibility LP has no costs to perturb, and perturbing them sent the dual
         # simplex past the first feasible basis (both measured in bench/bench_enumerate.md)
@@ -198,6 +236,16 @@ class Enumerator:
         self._G, self._g = self._H[:self.n_rows], self._hg[:self.n_rows]   # views
         self._sign = np.zeros(self.n_rows)
         self._coef_layer = [None] * self.L  # which coefficients the rows of a layer hold now
+        # each row unnormalised (G, g), with the magnitudes bounding its float error and its
+        # rounding count: what a dual ray is checked against (:meth:`_filter_proves`)
+        self._Gu = np.zeros((self.n_rows, n0))
+        self._gu = np.zeros(self.n_rows)
+        self._rmag = np.zeros(self.n_rows)
+        self._cmag = np.zeros(self.n_rows)
+        self._rK = np.zeros(self.n_rows)
+        self._rnorm = np.zeros(self.n_rows)    # the LP row's norm (0: not a float row)
+        self._rbound = np.zeros(self.n_rows)   # rmag + cmag: the row's value magnitude on the box
+        self._ray = None     # the dual ray of the last infeasible LP
 
     def _set_rows(self, rows, on):
         """Switch signed rows ``(row, +-1)`` on (``s (a.x + c) >= min_margin``) or off."""
@@ -220,6 +268,7 @@ class Enumerator:
         h.run()
         status = h.getModelStatus()
         if status == _INFEASIBLE:
+            self._ray = self._dual_ray()
             return None
         if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible):
             # numerical trouble: forget the basis and solve cold once more
@@ -228,10 +277,11 @@ class Enumerator:
             h.run()
             status = h.getModelStatus()
             if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible):
-                # an undecided LP leaves this subtree uncounted: the count becomes a flagged
-                # lower bound (complete=False) rather than a crash or a guess
-                raise _SolverFailure(f"HiGHS could not decide a region LP ({h.modelStatusToString(status)})")
+                # HiGHS cannot decide: the caller decides this branch exactly (no ray)
+                self._ray = None
+                return None
         if status != highspy.HighsModelStatus.kOptimal:
+            self._ray = self._dual_ray()
             return None
         x = np.array(h.getSolution().col_value)
         if not self.unbounded:  # basic columns may sit 1e-9 outside their bounds
@@ -252,12 +302,20 @@ class Enumerator:
         unit, and load the coefficients into the layer's LP rows."""
         if l > 0:
             self.maps[l] = self._next_map(l - 1)
+            self.mags[l] = self._next_map(l - 1, mags=True)
+            self.rounds[l] = self.rounds[l - 1] + self.W[l - 1].shape[1] + 3
+        for m in range(max(l, 1), self.L + 1):   # the exact maps of this path from layer l on
+            self._exact_maps[m] = None
         A, c = self.maps[l]
+        mA, mc = self.mags[l]
         W, b = self.W[l], self.b[l]
         Az, cz = W @ A, W @ c + b
         absW = np.abs(W)
-        sa = absW @ np.linalg.norm(A, axis=1)
-        sc = absW @ np.abs(c) + np.abs(b)
+        # magnitudes of the summed terms: |fl(G) - G| <= gamma_K * mG entrywise (Higham 2002,
+        # Sec. 3.5), K roundings on every path; the exact rows are those of the exact weights
+        mAz, mcz = absW @ mA, absW @ mc + np.abs(b)
+        mG, mg = mAz, mcz
+        K = self.rounds[l] + W.shape[1] + 3
         n = self.widths[l]
         if self.relu:
             G, g = Az, cz
@@ -265,24 +323,40 @@ class Enumerator:
             k = self.k
             I = np.array([u * k + j for u in range(n) for j, m in self.pairs])
             J = np.array([u * k + m for u in range(n) for j, m in self.pairs])
-            G, g, sa, sc = Az[I] - Az[J], cz[I] - cz[J], sa[I] + sa[J], sc[I] + sc[J]
+            G, g, mG, mg, K = Az[I] - Az[J], cz[I] - cz[J], mG[I] + mG[J], mg[I] + mg[J], K + 1
+        rmag = mG.sum(axis=1)
+        gam = tol.FILTER_SAFETY * tol.rounding_gamma(K + self.n0 + 4)
+        l1 = np.abs(G).sum(axis=1)
+        err = gam * (rmag + mg)       # bounds |exact - float| of the row's value on the box
         norms = np.linalg.norm(G, axis=1)
-        zero = norms <= ZERO_TOL * sa
-        safe = np.where(zero, 1.0, norms)
+        # a row the float data cannot tell from zero (or too tiny for a relative bound) is
+        # decided exactly: identically zero, a constant, or a cut floats cannot represent
+        maybe_zero = (l1 <= gam * rmag) | (rmag + mg < tol.FILTER_TINY) | ~np.isfinite(l1)
+        safe = np.where(maybe_zero | (norms == 0), 1.0, norms)
         Gh, gh = G / safe[:, None], g / safe
-        # state of each constraint: 2 cuts, +1 positive on the whole domain, -1 negative, 0 zero
+        # state of each constraint: 2 cuts, +1 positive on the whole domain, -1 negative, 0
+        # identically zero; each one-signed verdict is proved: the float interval bound clears
+        # zero by more than its rounding error bound
         state = np.full(len(g), 2)
-        const_sign = np.where(np.abs(g) <= ZERO_TOL * sc, 0, np.sign(g))
-        state[zero] = const_sign[zero]
         if not self.unbounded:
-            gmin = gh + np.minimum(Gh * self.lo, Gh * self.hi).sum(axis=1)
-            gmax = gh + np.maximum(Gh * self.lo, Gh * self.hi).sum(axis=1)
-            # strictly: a unit that only touches the box (gmin = 0, common in constructions on
-            # [0, 1]^n0) keeps its row, so that witnesses on the box's boundary stay strict
-            slack = 1e-12 * (1.0 + np.abs(self.lo).max() + np.abs(self.hi).max())
-            cut = state == 2
-            state[cut & (gmin > slack)] = 1
-            state[cut & (gmax < -slack)] = -1
+            state[(g - l1 - err > 0) & ~maybe_zero] = 1
+            state[(g + l1 + err < 0) & ~maybe_zero] = -1
+        hard = False
+        for ci in np.nonzero(maybe_zero)[0].tolist():
+            a_exact, c_exact = self._exact_row(l, ci)
+            self.stats["exact_rows"] += 1
+            if any(a_exact):
+                hard = True           # a real cut the float rows cannot see: exact search below
+                state[ci] = 2
+            else:
+                state[ci] = (c_exact > 0) - (c_exact < 0)
+        self.hard[l] = hard
+        base = self.row_base[l]
+        rows = slice(base, base + len(g))
+        self._Gu[rows], self._gu[rows] = G, g
+        self._rmag[rows], self._cmag[rows], self._rK[rows] = rmag, mg, K
+        self._rnorm[rows] = np.where(maybe_zero, 0.0, norms)
+        self._rbound[rows] = rmag + mg
         # load the cutting rows: row ci holds Gh[ci] . x; on: >= -gh + m (plus) or <= -gh - m (minus)
         base = self.row_base[l]
         h = self.h
@@ -339,22 +413,25 @@ class Enumerator:
             for j, cons in enumerate(opts):
                 for q, (ci, sg) in enumerate(cons or ()):
                     idx[u * K + j, q], sgn[u * K + j, q] = ci, sg
-        self.layers[l] = (Az, cz, Gh, gh, options, idx, sgn)
+        self.layers[l] = (Az, cz, Gh, gh, options, idx, sgn, mAz, mcz)
         # units with one possible option and nothing to check are decided on the whole domain
         rem = []
         start = self.layer_start[l]
+        fixed_at_entry = self.entry_fixed[l] = {}
         for u, opts in enumerate(options):
             alive = tuple(j for j, cons in enumerate(opts) if cons is not None)
             if len(alive) == 1 and not opts[alive[0]]:
                 self.pattern[start + u] = alive[0]
+                fixed_at_entry[u] = alive[0]
             else:
                 rem.append((u, alive))
         self._entry_rem = tuple(rem)
         return self._entry_rem
 
-    def _next_map(self, l):
-        """The affine map of layer ``l``'s output on the current region (its pattern is set)."""
-        Az, cz = self.layers[l][0], self.layers[l][1]
+    def _next_map(self, l, mags=False):
+        """The affine map of layer ``l``'s output on the current region (its pattern is set);
+        ``mags``: the magnitudes of its terms instead."""
+        Az, cz = (self.layers[l][7], self.layers[l][8]) if mags else (self.layers[l][0], self.layers[l][1])
         start = self.layer_start[l]
         states = self.pattern[start:start + self.widths[l]]
         if self.relu:
@@ -362,6 +439,209 @@ class Enumerator:
             return Az * on[:, None], cz * on
         rows = np.arange(len(states)) * self.k + np.array(states)
         return Az[rows], cz[rows]
+
+    # -- proofs: every dropped branch is empty, or it is searched exactly ---------------------
+    def _dual_ray(self):
+        """HiGHS's Farkas ray of the infeasible LP just solved (one value per row), or None."""
+        try:
+            _, has, ray = self.h.getDualRay()
+        except Exception:  # noqa: BLE001 - no ray: the exact route decides
+            return None
+        return np.asarray(ray, dtype=float) if has else None
+
+    def _exact_map(self, l):
+        """The exact affine map (rows of rationals) of layer ``l``'s input on the current
+        region in box coordinates u, composed from the exact weights; cached per path."""
+        if self._exact_maps[l] is None:
+            from .exact_lp import exact_layers, ZERO
+            layers, (centre, half) = exact_layers(self.network)
+            n0 = self.n0
+            if self.unbounded:
+                centre, half = [ZERO] * n0, [ZERO + 1] * n0
+            if l == 0:
+                A = [[half[i] if j == i else ZERO for j in range(n0)] for i in range(n0)]
+                c = list(centre)
+            else:
+                Ap, cp = self._exact_map(l - 1)
+                W, b = layers[l - 1]
+                start = self.layer_start[l - 1]
+                states = self.pattern[start:start + self.widths[l - 1]]
+                if self.relu:
+                    sel = [(i, s == 1) for i, s in enumerate(states)]
+                else:
+                    sel = [(u * self.k + s, True) for u, s in enumerate(states)]
+                A, c = [], []
+                for r, on in sel:
+                    if not on:
+                        A.append([ZERO] * n0)
+                        c.append(ZERO)
+                        continue
+                    Wr = W[r]
+                    A.append([sum((w * Ap[i][j] for i, w in enumerate(Wr) if w), ZERO) for j in range(n0)])
+                    c.append(sum((w * cp[i] for i, w in enumerate(Wr) if w), ZERO) + b[r])
+            self._exact_maps[l] = (A, c)
+        return self._exact_maps[l]
+
+    def _exact_row(self, l, ci):
+        """Constraint ``ci`` of layer ``l`` on the current region, exactly: (coefficients, constant)."""
+        from .exact_lp import exact_layers, ZERO
+        A, c = self._exact_map(l)
+        W, b = exact_layers(self.network)[0][l]
+
+        def unit(r):
+            Wr = W[r]
+            return ([sum((w * A[i][j] for i, w in enumerate(Wr) if w), ZERO) for j in range(self.n0)],
+                    sum((w * c[i] for i, w in enumerate(Wr) if w), ZERO) + b[r])
+        if self.relu:
+            return unit(ci)
+        u, p = divmod(ci, self.cons_per_unit)
+        j, m = self.pairs[p]
+        (a1, c1), (a2, c2) = unit(u * self.k + j), unit(u * self.k + m)
+        return [x - y for x, y in zip(a1, a2)], c1 - c2
+
+    def _signed_rows(self, extra):
+        """The rows switched on (index and sign arrays) plus ``extra`` signed rows."""
+        idx = np.flatnonzero(self._sign)
+        sg = self._sign[idx]
+        if extra:
+            more = [(r, s) for r, s in extra if not self._sign[r]]
+            if more:
+                idx = np.concatenate([idx, np.array([r for r, _ in more], dtype=idx.dtype)])
+                sg = np.concatenate([sg, np.array([s for _, s in more])])
+        return idx, sg
+
+    def _multipliers(self, rows, ray):
+        """Farkas multipliers of the signed rows from a HiGHS dual ray (the ray's sign
+        convention: + on rows at their lower bound), for the unnormalised rows."""
+        idx, sg = rows
+        norms = self._rnorm[idx]
+        mu = np.maximum(ray[idx] * sg, 0.0)
+        mu = np.divide(mu, norms, out=np.zeros_like(mu), where=norms > 0)
+        return idx, sg, mu
+
+    def _filter_proves(self, rows, ray):
+        """Prove emptiness from the ray in floats with a rigorous error bound: the certificate's
+        value U (exact: <= 0 proves emptiness, :func:`exact_lp.farkas_holds`) is computed
+        with its magnitude M, and |U_float - U_exact| <= gamma_K M (Higham 2002, Sec. 3.1)."""
+        if self.unbounded:
+            return False      # the certificate needs sum y a = 0 exactly: floats cannot prove it
+        idx, sg, mu = self._multipliers(rows, ray)
+        w = mu * sg
+        d = w @ self._Gu[idx]
+        U = w @ self._gu[idx] + np.abs(d).sum()
+        M = mu @ self._rbound[idx]
+        if not (M > tol.FILTER_TINY and U < 0):
+            return False
+        K = self._rK[idx].max() + len(idx) + self.n0 + 4
+        return bool(U + tol.FILTER_SAFETY * tol.rounding_gamma(K) * M < 0)
+
+    def _exact_proves(self, rows, ray):
+        """The same certificate checked in exact rational arithmetic against the exact rows."""
+        from .exact_lp import ExactRows, farkas_holds, exact_layers
+        idx, sg, mu = self._multipliers(rows, ray)
+        keep = mu > 0
+        if not keep.any():
+            return False
+        A, c = [], []
+        for r, s in zip(idx[keep].tolist(), sg[keep].tolist()):
+            l = next(m for m in range(self.L - 1, -1, -1) if self.row_base[m] <= r)
+            a, cc = self._exact_row(l, r - self.row_base[l])
+            A.append([v if s > 0 else -v for v in a])
+            c.append(cc if s > 0 else -cc)
+        _, (centre, half) = exact_layers(self.network)
+        rows_q = ExactRows(A, c, centre, half, not self.unbounded)
+        if not self.unbounded and farkas_holds(rows_q, mu[keep].tolist()):
+            return True
+        # the float multipliers are off by rounding (on R^n0 they must cancel exactly): the
+        # few rows they use are decided by the exact simplex; if those rows alone have no
+        # common point, neither has the region
+        from .exact_lp import max_margin_exact, support_farkas
+        support = (mu[keep] > 1e-9 * mu.max()).tolist()
+        sub = ExactRows([a for a, k in zip(A, support) if k], [v for v, k in zip(c, support) if k],
+                        centre, half, not self.unbounded)
+        if self.unbounded and support_farkas(sub) is not None:
+            return True
+        return max_margin_exact(sub).nonempty is False
+
+    def _partial(self, l, test):
+        """The current region as a partial pattern (None: undecided): the earlier layers in
+        full, layer ``l``'s decided units, and ``test = (unit index, state)`` if given."""
+        start = self.layer_start[l]
+        p = list(self.pattern[:start]) + [None] * (self.N - start)
+        for u, j in self.entry_fixed[l].items():
+            p[start + u] = j
+        for g, j in self.log:
+            if g >= start:
+                p[g] = j
+        if self.relu:
+            base = self.row_base[l]
+            for u in range(self.widths[l]):
+                sg = self._sign[base + u]
+                if sg:
+                    p[start + u] = 1 if sg > 0 else 0
+        if test is not None:
+            p[test[0]] = test[1]
+        return p
+
+    def _drop(self, l, extra=(), test=None, ray=None):
+        """A branch the float LP found without a point of margin ``min_margin``: prove it empty
+        (the ray's certificate, filtered, then exact) or search it exactly."""
+        self.stats["pruned"] += 1
+        ray = self._ray if ray is None else ray
+        self._ray = None
+        if ray is not None:
+            rows = self._signed_rows(extra)
+            if len(rows[0]) and self._filter_proves(rows, ray):
+                self.stats["filter"] += 1
+                return
+            if len(rows[0]) and self._exact_proves(rows, ray):
+                self.stats["exact_farkas"] += 1
+                return
+        self.stats["exact_lp"] += 1
+        self._exact_subtree(self._partial(l, test))
+
+    def _exact_subtree(self, partial):
+        """Count every region extending ``partial`` with exact decisions (a float LP checked
+        exactly, else the exact simplex): the fallback for near-degenerate branches."""
+        from .exact_lp import decide_pattern
+        net, bounded = self.network, not self.unbounded
+        limit = time.perf_counter() + tol.EXACT_SECONDS
+        choices = (0, 1) if self.relu else tuple(range(self.k))
+
+        def decide(p):
+            self._check_stop()
+            d = decide_pattern(net, tuple(p), bounded, deadline=limit)
+            if d.nonempty is None:
+                self.stats["undecided"] += 1
+                raise _SolverFailure("an exact decision ran out of time")
+            return d
+
+        def rec(p, d):
+            i = next((i for i, v in enumerate(p) if v is None), None)
+            if i is None:
+                # two branches dropped at one node (units u and u') overlap where both take
+                # their dropped states: such a region is found by both exact searches, once
+                key = tuple(p)
+                if key in self._exact_seen:
+                    return
+                self._exact_seen.add(key)
+                self.stats["exact_regions"] += 1
+                self.leaf_count += 1
+                if self.collect:
+                    self.leaves_p.append(tuple(p))
+                    x = np.array([float(v) for v in d.witness])
+                    self.leaves_x.append((x - self.centre) / self.half)
+                return
+            for s in choices:
+                q = list(p)
+                q[i] = s
+                dq = decide(q)
+                if dq.nonempty:
+                    rec(q, dq)
+
+        d = decide(partial)
+        if d.nonempty:
+            rec(partial, d)
 
     def _rows_of(self, l, cons):
         base = self.row_base[l]
@@ -372,6 +652,8 @@ class Enumerator:
         """Enumerate the regions below the current region. Layer ``l`` is entered; ``rem``
         lists its undecided units as ``(unit, live options)``; the rows of ``P`` are interior
         points of the region with margins ``mP``; ``depth`` counts the splits above."""
+        if self.hard[l]:   # a cut the float rows cannot see: this subtree is searched exactly
+            return self._exact_subtree(self._partial(l, None))
         if self.relu:
             return self._explore_relu(l, [u for u, _ in rem], P @ self._H.T + self._hg, depth)
         self.node_count += 1
@@ -386,6 +668,8 @@ class Enumerator:
                 return
             l += 1
             rem = self._enter_layer(l)
+            if self.hard[l]:
+                return self._exact_subtree(self._partial(l, None))
         if depth == self.cutoff:
             self.roots.append((tuple(self.log), l, rem, P.copy(), mP.copy()))
             return
@@ -401,7 +685,7 @@ class Enumerator:
             if len(live) < len(alive):
                 for j in alive:
                     if j not in live:
-                        x = self._option_lp(l, options[u][j])
+                        x = self._option_lp(l, options[u][j], (start + u, j))
                         if x is not None:
                             live.append(j)
                             new.append(x)
@@ -432,7 +716,7 @@ class Enumerator:
                     if sel.any():
                         P, mP, V = P[sel], np.minimum(mP[sel], m[sel]), V[sel]
                     else:
-                        P, mP = self._region_point()
+                        P, mP = self._region_point(l)
                         if P is None:
                             return
                         V = self._point_values(l, P)[0]
@@ -449,7 +733,7 @@ class Enumerator:
                 if sel.any():
                     Pc, mc = P[sel], np.minimum(mP[sel], m[sel])
                 else:
-                    Pc, mc = self._region_point()
+                    Pc, mc = self._region_point(l, (start + u, j))
                     if Pc is None:
                         self._set_rows(rows, False)
                         continue
@@ -482,6 +766,8 @@ class Enumerator:
                 return
             l += 1
             units = [u for u, _ in self._enter_layer(l)]
+            if self.hard[l]:
+                return self._exact_subtree(self._partial(l, None))
             Q = Q[:, R:] @ self._H.T + self._hg
         if depth == self.cutoff:
             P = Q[:, R:].copy()
@@ -525,6 +811,7 @@ class Enumerator:
                 h.run()
                 status = h.getModelStatus()
                 if status == infeasible:
+                    self._drop(l, [(r, 1.0 if j else -1.0)], (start + u, j), self._dual_ray())
                     if on if not j else off:
                         # the unit takes its other side for the whole subtree: switch that
                         # side on now (it holds for the later units' LPs too)
@@ -546,6 +833,8 @@ class Enumerator:
                 else:
                     self.lp_count -= 1
                     x = self._solve()  # numerical trouble: _solve retries, cold if need be
+                    if x is None:
+                        self._drop(l, [(r, 1.0 if j else -1.0)], (start + u, j))
                 h.changeRowBounds(r, -inf, inf)
                 if x is None:
                     continue
@@ -587,6 +876,8 @@ class Enumerator:
             Q = Q[m > tol]
             if not len(Q):
                 x = self._solve()
+                if x is None:
+                    self._drop(l)
                 Q = None if x is None else (H @ x + hg)[None, :]
         if Q is None:
             pass
@@ -612,6 +903,7 @@ class Enumerator:
                 if not len(Qc):
                     x = self._solve()
                     if x is None:
+                        self._drop(l, (), (g, j))
                         continue
                     Qc = (H @ x + hg)[None, :]
                 pattern[g] = j
@@ -666,18 +958,24 @@ class Enumerator:
             return V[:, u] if j else -V[:, u]
         return V[:, u * self.k + j]
 
-    def _option_lp(self, l, cons):
+    def _option_lp(self, l, cons, test):
         rows = self._rows_of(l, cons)
-        self._set_rows(rows, True)
+        on = [(r, s) for r, s in rows if not self._sign[r]]
+        self._set_rows(on, True)
         try:
-            return self._solve()
+            x = self._solve()
+            if x is None:
+                self._drop(l, (), test)
+            return x
         finally:
-            self._set_rows(rows, False)
+            self._set_rows(on, False)
 
-    def _region_point(self):
-        """A point of the current region by an LP, or (None, None) when it is too thin."""
+    def _region_point(self, l, test=None):
+        """A point of the current region by an LP, or (None, None) when it has none with
+        margin ``min_margin`` (the region is then proved empty or searched exactly)."""
         x = self._solve()
         if x is None:
+            self._drop(l, (), test)
             return None, None
         return x[None, :], np.array([self.min_margin])
 
@@ -725,9 +1023,12 @@ class Enumerator:
         self.cutoff, self.roots = None, []
         root_log, layer, rem, P, mP = root
         complete = True
+        self._exact_seen = set()
         try:
             self.replay(root_log, layer)
             self.explore(layer, rem, P, mP)
+        except _SolverFailure:
+            complete, self.failure = False, "undecided-lp"
         except _Stop:
             complete = False
         return self.leaf_count, complete, self._take_leaves()
@@ -738,7 +1039,7 @@ class Enumerator:
             wits = np.zeros((0, self.n0))
         else:
             pats = np.array(self.leaves_p, dtype=np.int16)
-            wits = np.array(self.leaves_x, dtype=float)
+            wits = self.centre + self.half * np.array(self.leaves_x, dtype=float).reshape(len(pats), self.n0)
         self.leaves_p, self.leaves_x = [], []
         return pats, wits
 
@@ -749,10 +1050,13 @@ class Enumerator:
         self.leaves_p, self.leaves_x, self.leaf_count = [], [], 0
         self.cutoff, self.roots = depth, []
         complete = True
+        self._exact_seen = set()
         try:
             P, mP = self.root_points()
             self.replay((), 0)
             self.explore(0, self._entry_rem, P, mP)
+        except _SolverFailure:
+            complete, self.failure = False, "undecided-lp"
         except _Stop:
             complete = False
         roots, self.roots, self.cutoff = self.roots, [], None

@@ -160,10 +160,7 @@ def _inside(left, right):
 
 
 # -- the float objective of the search ----------------------------------------------------------
-#: breakpoints of a 1-D network closer than this (relative to max(1, |x|)) are one; finer
-#: than the enumerator's margin (regions of width 2e-7), so it finds what that finds, and the
-#: exact certificate (distinct patterns) rejects a spurious split
-LINE_GAP = 1e-9
+from .tolerances import LINE_GAP  # noqa: E402 - breakpoints closer than this are one (reason there)
 
 
 def line_breakpoints(params):

@@ -50,10 +50,7 @@ from typing import Optional
 
 import numpy as np
 
-#: relative size below which a composed affine function counts as identically zero
-ZERO_TOL = 1e-12
-#: margins above this (box-normalised radius) count as a region; exact certification decides
-MARGIN_TOL = 1e-9
+from .tolerances import MARGIN_TOL, WITNESS_FEASTOL, ZERO_TOL  # noqa: E402 - the one home of tolerances
 
 
 __all__ = ["ZERO_TOL", "MARGIN_TOL", "Inequalities", "Witness", "pattern_inequalities", "max_margin",
@@ -204,7 +201,7 @@ def _highs():
         return h
     from .solvers import new_highs
     h = _local.highs = new_highs(presolve="off",           # faster on these tiny LPs
-                                 primal_feasibility_tolerance=1e-10, dual_feasibility_tolerance=1e-10)
+                                 primal_feasibility_tolerance=WITNESS_FEASTOL, dual_feasibility_tolerance=WITNESS_FEASTOL)
     return h
 
 

@@ -49,6 +49,14 @@ network (no facet shared by two units) crossing a facet flips exactly one unit a
 regions' facet-adjacency graph is connected, so the recheck then finds every region; it
 costs about one LP per unit per region.
 
+So SCIP's count cannot prove that it missed nothing, and numerical trouble (weights of very
+different scales, near-parallel units) loses more. The contract of every counter holds
+anyway: SCIP's own errors (captured from its output) make the count incomplete with the
+reason ``solver-failure``, and with ``exhaustive=True`` (the default, interior definition)
+the collected set is checked against the enumerator's, whose every dropped branch carries a
+proof (:mod:`regionmath.counting.enumerate`): the count is ``complete`` only if SCIP found
+every region, else it is incomplete (``solver-failure``) and says so.
+
 Examples
 --------
 >>> from regionmath.network import Network
@@ -76,10 +84,7 @@ from .lp import MARGIN_TOL, witness_lp
 from .solvers import captured_c_stdout
 from .propagation import SAFETY, interval_bounds, lp_bounds
 
-#: SCIP's feasibility tolerance for the count (SCIP's default, 1e-6, loses thin regions)
-FEASTOL = 1e-8
-#: strictness margin on normalised pre-activations: ten times the feasibility tolerance
-EPS = 1e-7
+from .tolerances import MILP_EPS as EPS, MILP_FEASTOL as FEASTOL, MILP_MIN_RATIO  # the one home of tolerances
 #: what to retry with when SCIP reports numerical trouble (the last is SCIP's default)
 _LOOSER = [(1e-6, 1e-7), (1e-5, 1e-6)]
 
@@ -191,6 +196,7 @@ class _Formulation:
                 Wu, bu = W * half[None, :], W @ center + b
             else:
                 Wu, bu = W / prev_scale[None, :], b
+            _check_holdable(Wu[:, [not isinstance(t, float) for t in prev_terms]], l)
             # widen the bounds against rounding, then normalise each unit to [-1, 1]
             widen = SAFETY * np.maximum(np.abs(zlo), np.abs(zhi))
             zlo, zhi = zlo - widen, zhi + widen
@@ -275,6 +281,21 @@ class _Formulation:
         return tuple(out)
 
 
+def _check_holdable(Wu, l):
+    """Refuse a layer whose normalised rows SCIP cannot hold: a nonzero coefficient below
+    :data:`~regionmath.counting.tolerances.MILP_MIN_RATIO` of its row's largest falls under
+    SCIP's epsilon and would be dropped, silently changing the regions."""
+    A = np.abs(Wu)
+    if not A.size:
+        return
+    top = A.max(axis=1, keepdims=True)
+    tiny = (A > 0) & (A < MILP_MIN_RATIO * top)
+    if tiny.any() or not np.isfinite(A).all():
+        raise RegionmathError(f"method milp cannot hold layer {l + 1} of this network: its weights span more than "
+                              f"{1 / MILP_MIN_RATIO:.0e} within a unit after normalisation, below SCIP's precision; "
+                              "use method enumerate (exact at every scale)")
+
+
 # -- counting -------------------------------------------------------------------------------
 def _progress_handler(model, progress, start, every=1.0):
     from pyscipopt import Eventhdlr, SCIP_EVENTTYPE
@@ -300,7 +321,7 @@ def _progress_handler(model, progress, start, every=1.0):
 
 
 def count_milp(network, time_limit=None, definition="interior", progress=None, eps=EPS, bounds="lp",
-               recheck=False, feastol=FEASTOL, **options) -> CountResult:
+               recheck=False, feastol=FEASTOL, exhaustive=True, **options) -> CountResult:
     """Count the activation regions of ``network`` in its box with SCIP's counting mode.
 
     Parameters
@@ -327,6 +348,10 @@ def count_milp(network, time_limit=None, definition="interior", progress=None, e
     recheck : bool
         After counting, test every single-unit flip of every counted pattern by the LP
         (repeated until nothing new appears) to catch regions thinner than ``eps``.
+    exhaustive : bool
+        Prove that SCIP missed no region by comparing with the proved enumeration (default);
+        a miss makes the count incomplete with the reason ``solver-failure``. False keeps
+        SCIP's own set, complete as far as SCIP knows (``info["exhaustive"]`` is then None).
 
     Returns
     -------
@@ -345,20 +370,29 @@ def count_milp(network, time_limit=None, definition="interior", progress=None, e
         raise RegionmathError("definition serra2018 is defined for relu networks only; use interior")
     if options:
         raise RegionmathError(f"unknown option(s) for method milp: {', '.join(sorted(options))}; "
-                              "allowed: eps, feastol, bounds, recheck")
+                              "allowed: eps, feastol, bounds, recheck, exhaustive")
     if not 0 < eps < 0.5:
         raise RegionmathError(f"eps must lie in (0, 0.5), got {eps!r}")
     if not 1e-9 <= feastol <= 1e-4 or not feastol < eps:
         raise RegionmathError(f"feastol must lie in [1e-9, 1e-4] and below eps, got {feastol!r}")
     start = time.perf_counter()
-    fallback = False
+    fallback, failure = False, None
     for e, f in [(eps, feastol)] + [t for t in _LOOSER if t[1] > feastol]:
         try:
             complete, vectors, candidates, form = _count_vectors(network, bounds, e, f, time_limit, progress, start)
+            if _solver_failed(form.solver_messages):
+                raise RuntimeError("SCIP: " + form.solver_messages.strip().splitlines()[0])
+            failure = None
             break
         except Exception as err:  # noqa: BLE001 - SCIP reports LP trouble as a bare Exception
-            if "SCIP" not in str(err) or f >= _LOOSER[-1][1]:
+            if "SCIP" not in str(err):
                 raise
+            failure = str(err).splitlines()[0][:200]
+            if f >= _LOOSER[-1][1]:
+                # SCIP failed at every tolerance: what it counted is not a count
+                return CountResult(0, "milp", False, time.perf_counter() - start,
+                                   RegionArray.empty(network.N, network.n0), definition=definition,
+                                   info={"solver_error": failure}, incomplete_reason="solver-failure")
             # numerical trouble at a tight tolerance: retry looser, and look for thin regions
             fallback, recheck = True, True
     eps, feastol = e, f
@@ -383,12 +417,44 @@ def count_milp(network, time_limit=None, definition="interior", progress=None, e
         found_later = _flip_closure(network, regions, seen, closed, start, time_limit)
         complete = complete and found_later is not None
         found_later = found_later or 0
-    info = {"candidates": candidates, "rejected": rejected, "recheck_found": found_later,
+    reason = None if complete else "time-limit"
+    proof = None
+    if exhaustive and complete and definition == "interior":
+        complete, reason, proof = _exhaustive(network, regions, start, time_limit)
+    info = {"exhaustive": proof,
+            "candidates": candidates, "rejected": rejected, "recheck_found": found_later,
             "eps": eps, "feastol": feastol, "bounds": bounds, "fallback": fallback,
             "search_seconds": round(search_seconds, 3)}
     regions = RegionArray.from_regions(regions, network.N, network.n0)
     return CountResult(len(regions), "milp", complete, time.perf_counter() - start, regions,
-                       definition=definition, info=info)
+                       definition=definition, info=info, incomplete_reason=reason)
+
+
+def _exhaustive(network, regions, start, time_limit):
+    """Whether SCIP's regions are all the regions: SCIP cannot prove that it missed none (its
+    tolerances drop thin regions, numerical trouble drops more), so the set is compared with
+    the enumerator's, whose every pruned branch carries a proof. Returns (complete, reason,
+    how it was proved)."""
+    from .parallel import count_enumerate
+    left = None if time_limit is None else max(time_limit - (time.perf_counter() - start), 0.01)
+    ref = count_enumerate(network, time_limit=left, jobs=1)
+    if not ref.complete:
+        return False, ref.incomplete_reason or "time-limit", None
+    from . import certify_count
+    if not certify_count(network, ref, True):
+        return False, ref.incomplete_reason or "undecided-lp", None
+    mine = {tuple(r.pattern) for r in regions}
+    theirs = {tuple(r.pattern) for r in ref.regions}
+    if theirs <= mine:
+        return True, None, "every region of the proved enumeration is among them"
+    # SCIP missed regions: its count is a solver failure, not a count
+    return False, "solver-failure", None
+
+
+def _solver_failed(messages) -> bool:
+    """True when SCIP's captured output reports an error (numerical trouble it could not
+    resolve, a failed call): its count is then not a count."""
+    return bool(messages) and "ERROR" in messages
 
 
 def _count_vectors(network, bounds, eps, feastol, time_limit, progress, start):
@@ -396,6 +462,7 @@ def _count_vectors(network, bounds, eps, feastol, time_limit, progress, start):
     from pyscipopt import SCIP_PARAMSETTING
     form = _Formulation(network, bounds=bounds, eps=eps)
     if not form.binaries:                        # every unit stable: one candidate
+        form.solver_messages = ""
         return True, [{}], 1, form
     model = form.model
     model.setParamsCountsols()

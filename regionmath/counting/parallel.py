@@ -201,8 +201,9 @@ def count_enumerate(network, time_limit=None, definition="interior", progress=No
     unbounded : bool
         Count the regions of all of R^n0 instead of the box.
     min_margin : float
-        A region is counted when it contains a ball of radius greater than this (the LPs'
-        precision; default 1e-7).
+        The LPs' margin, relative to the half-width of the box (default 1e-7). It sets
+        speed, not what is counted: a region thinner than this is found by the exact
+        fallback (every dropped branch is proved empty; :mod:`regionmath.counting.enumerate`).
     collect : bool
         Keep every region's pattern and witness (needed for certification).
     split_depth : int or None
@@ -297,7 +298,8 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
     # left undecided by an LP only leaves its own regions out, the others are still counted
     state = {"total": total, "last": 0.0, "complete": complete, "lps": lps, "error": None,
              "interrupted": split_reason == "interrupted", "finished": resumed, "stopped": not complete,
-             "undecided": int(split_reason == "undecided-lp"), "timed_out": split_reason == "time-limit"}
+             "undecided": int(split_reason == "undecided-lp"), "timed_out": split_reason == "time-limit",
+             "proofs": dict(enum.stats)}
 
     def report(current=0):
         if progress is None:
@@ -312,7 +314,9 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
                   "subtrees_done": state["finished"], "subtrees": n_roots + resumed})
 
     def accept(result):
-        prefix, n, done, pats, wits, n_lps, why = result
+        prefix, n, done, pats, wits, n_lps, why = result[:7]
+        for k, v in (result[7] if len(result) > 7 else {}).items():
+            state["proofs"][k] = state["proofs"].get(k, 0) + v
         state["total"] += n
         state["lps"] += n_lps
         if collect:
@@ -365,6 +369,7 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
         regions = RegionArray.empty(network.N, network.n0)
     info = {"lps": state["lps"], "subtrees": n_roots + resumed, "split_depth": depth, "jobs": workers,
             "resumed_subtrees": resumed, "subtrees_in_workers": state.get("in_workers", 0), "domain": "R^n0" if unbounded else "box", "min_margin": min_margin}
+    info["proofs"] = state["proofs"]   # how each dropped branch was proved empty (enumerate.py)
     if state["interrupted"]:
         info["interrupted"] = True
     if state["undecided"]:
@@ -393,10 +398,11 @@ def _serial(enum, root, deadline, collect, stop_event=None):
         # a queued subtree started after the end: replaying its root would only cost time
         empty = (np.zeros((0, enum.N), dtype=np.int16), np.zeros((0, enum.n0)))
         return (root[0], 0, False, *empty, 0, _why_stopped(deadline, stop_event))
-    lps = enum.lp_count
+    lps, before = enum.lp_count, dict(enum.stats)
     count, complete, (pats, wits) = enum.run_subtree(root, deadline=deadline, stop_event=stop_event, collect=collect)
     why = None if complete else _why_stopped(deadline, stop_event)
-    return root[0], count, complete, pats, wits, enum.lp_count - lps, why
+    proofs = {k: v - before.get(k, 0) for k, v in enum.stats.items()}
+    return root[0], count, complete, pats, wits, enum.lp_count - lps, why, proofs
 
 
 def _run_pool(workers, key, network, unbounded, min_margin, roots, deadline, collect, accept, state):

@@ -28,8 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-#: relative widening of LP bounds against floating-point error
-SAFETY = 1e-7
+from .tolerances import BOUND_SAFETY as SAFETY  # noqa: E402 - the one home of tolerances
 
 
 __all__ = ["SAFETY", "interval_bounds", "lp_bounds"]

@@ -61,7 +61,9 @@ UNITS = 22
 N1 = tuple(range(1, UNITS))
 SEEDS = (0, 1, 2)
 N0 = 64
-BOUNDS = ("montufar2014-prop3", "montufar2017", "serra2018-thm1")
+BOUNDS = ("montufar2014-prop3", "montufar2017", "serra2018-thm1", "hinz2021")
+#: the bound for a given network (stable units on [0, 1]^64 and weight ranks), per width its maximum over the nets
+WEIGHT_AWARE = "serra2020-weights"
 NET_DIR = WEIGHTS / "serra2018"
 META_FILE = WEIGHTS / "serra2018_training.json"
 COUNTS_FILE = WEIGHTS / "serra2018_counts.json"
@@ -179,10 +181,12 @@ def table_rows() -> list:
     ``regions_min, regions_max`` (ints; over all networks with a count), ``regions_mean``
     (a Fraction; over the same), ``lower_bound_only`` (True when some of those counts is
     unfinished: then min/mean/max are lower bounds), ``train_error, test_error`` (means, fractions of
-    the data set as floats rounded to 4 places), and one key per bound id in :data:`BOUNDS`
-    (exact ints at ``n0 = 64``).
+    the data set as floats rounded to 4 places), one key per bound id in :data:`BOUNDS`
+    (exact ints at ``n0 = 64``), and :data:`WEIGHT_AWARE`: the largest weight-aware bound of the
+    width's nets (:func:`regionmath.bounds.weights.serra2020_weights` on ``[0, 1]^64``).
     """
     from .. import bounds
+    from ..bounds.weights import serra2020_weights
     meta, counts = _read(META_FILE), _read(COUNTS_FILE)
     rows = []
     for n1 in N1:
@@ -199,6 +203,8 @@ def table_rows() -> list:
                "test_error": round(float(np.mean([meta[k]["test_error"] for k in keys])), 4) if keys else None}
         for b in BOUNDS:
             row[b] = bounds.get(b).value(arch)
+        row[WEIGHT_AWARE] = max((serra2020_weights(network(n1, s)) for s in SEEDS if name(n1, s) in meta),
+                                default=None)
         rows.append(row)
     return rows
 
@@ -240,7 +246,8 @@ def figure(path) -> Path:
         n1 = np.array([r["n1"] for r in rows])
         styles = {"montufar2014-prop3": ("k", ":", "$2^{22}$ (Montúfar 2014, Prop. 3)"),
                   "montufar2017": ("tab:orange", "--", "Montúfar 2017"),
-                  "serra2018-thm1": ("tab:green", "-", "Serra 2018, Thm. 1")}
+                  "serra2018-thm1": ("tab:green", "-", "Serra 2018, Thm. 1"),
+                  "hinz2021": ("tab:purple", "-.", "Hinz 2021")}
         for b in BOUNDS:
             c, ls, label = styles[b]
             ax.plot(n1, [float(r[b]) for r in rows], color=c, ls=ls, label=label + " (upper bound)")
