@@ -14,6 +14,22 @@ ROOT = Path(__file__).resolve().parent.parent / "tables"
 TEX = sorted(ROOT.glob("*.tex"))
 
 
+def _cells(row: str) -> list:
+    """A table row split at its column separators: unescaped & outside math (a matrix inside
+    $...$ has its own &)."""
+    cells, cur, math, prev = [], "", False, ""
+    for ch in row:
+        if ch == "$" and prev != "\\":
+            math = not math
+        if ch == "&" and prev != "\\" and not math:
+            cells.append(cur)
+            cur = ""
+        else:
+            cur += ch
+        prev = ch
+    return cells + [cur]
+
+
 def latex_problems(text: str) -> list:
     """Syntax problems of a generated table: unbalanced braces or math, unmatched
     environments, rows with the wrong number of cells, unescaped special characters."""
@@ -42,7 +58,7 @@ def latex_problems(text: str) -> list:
     for line in body.splitlines():
         if not line.endswith(r"\\") or line.startswith(r"\caption"):
             continue
-        cells = re.split(r"(?<!\\)&", line[:-2])
+        cells = _cells(line[:-2])
         if len(cells) != ncols:
             problems.append(f"{len(cells)} cells, {ncols} columns: {line[:60]}")
         for cell in cells:

@@ -62,6 +62,10 @@ def _binomial_suffix(u: int) -> tuple:
     return tuple(row), tuple(suffix)
 
 
+__all__ = ["serra_step", "GAMMAS", "gamma", "layer_matrix", "histogram_after", "histogram_bound", "Phi", "Hinz2019",
+           "Hinz2021"]
+
+
 def serra_step(v, units: int, rank_cut=None, rank_active: int = 0, rank_out=None) -> list:
     """One layer of the histogram recursion with Serra-type bounds, in ``O(n0 + units)`` operations.
 

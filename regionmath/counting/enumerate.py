@@ -110,7 +110,7 @@ _OPTIMAL = highspy.HighsModelStatus.kOptimal if highspy else None
 _INFEASIBLE = highspy.HighsModelStatus.kInfeasible if highspy else None
 
 
-__all__ = ["ZERO_TOL", "Enumerator"]
+__all__ = ["Enumerator"]
 
 
 class _Stop(Exception):

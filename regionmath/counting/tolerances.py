@@ -74,3 +74,5 @@ def rounding_gamma(k: int) -> float:
     """Higham's ``gamma_k = k u / (1 - k u)``: the relative error bound of ``k`` roundings."""
     ku = k * UNIT_ROUNDOFF
     return ku / (1.0 - ku)
+
+__all__ = ["UNIT_ROUNDOFF", "MIN_MARGIN", "POINT_MARGIN_FRACTION", "POINT_MARGIN", "LP_FEASTOL", "MARGIN_TOL", "WITNESS_FEASTOL", "ZERO_TOL", "FILTER_SAFETY", "FILTER_TINY", "MILP_FEASTOL", "MILP_EPS", "MILP_MIN_RATIO", "BOUND_SAFETY", "LINE_GAP", "EXACT_SECONDS"]
