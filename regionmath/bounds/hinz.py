@@ -144,28 +144,32 @@ def _montufar2014_gamma(d, m):
     return [_mpz(0)] * m + [_mpz(1) << m]
 
 
+def _hinz2021_low_entry(d, m, k):
+    """``gamma_{d,m}[k]`` of Hinz 2021 for ``d = 1, 2 < m``, one entry (no length-``m`` list).
+
+    ``d = 1``: on a line the inactive sets are rays; 1 at ``k = m``, 2 for
+    ``ceil(m/2) <= k < m``, 1 at ``k = (m - 1)/2`` for odd ``m``.
+    ``d = 2``, ``m >= 3``: 1 at ``k = m``, ``m`` for ``floor(m/2) <= k < m``, ``m/2`` at
+    ``k = m/2 - 1`` for even ``m``."""
+    if k == m:
+        return _mpz(1)
+    if d == 1:
+        if (m + 1) // 2 <= k < m:
+            return _mpz(2)
+        return _mpz(1) if m % 2 and k == (m - 1) // 2 else _mpz(0)
+    if m // 2 <= k < m:
+        return _mpz(m)
+    return _mpz(m // 2) if m % 2 == 0 and k == m // 2 - 1 else _mpz(0)
+
+
 def _hinz2021_line(m):
-    """``d = 1``: on a line the inactive sets are rays; 1 at ``k = m``, 2 for
-    ``ceil(m/2) <= k < m``, 1 at ``k = (m - 1)/2`` for odd ``m``."""
-    out = [_mpz(0)] * (m + 1)
-    out[m] = _mpz(1)
-    for k in range((m + 1) // 2, m):
-        out[k] = _mpz(2)
-    if m % 2:
-        out[(m - 1) // 2] = _mpz(1)
-    return out
+    """``d = 1``: the whole histogram (see :func:`_hinz2021_low_entry`)."""
+    return [_hinz2021_low_entry(1, m, k) for k in range(m + 1)]
 
 
 def _hinz2021_plane(m):
-    """``d = 2``, ``m >= 3``: 1 at ``k = m``, ``m`` for ``floor(m/2) <= k < m``, ``m/2`` at
-    ``k = m/2 - 1`` for even ``m``."""
-    out = [_mpz(0)] * (m + 1)
-    out[m] = _mpz(1)
-    for k in range(m // 2, m):
-        out[k] = _mpz(m)
-    if m % 2 == 0:
-        out[m // 2 - 1] = _mpz(m // 2)
-    return out
+    """``d = 2``, ``m >= 3``: the whole histogram (see :func:`_hinz2021_low_entry`)."""
+    return [_hinz2021_low_entry(2, m, k) for k in range(m + 1)]
 
 
 def _hinz2021_coefficient(d, m, i):
@@ -234,16 +238,33 @@ def gamma(family: str, d: int, m: int) -> list:
     return GAMMAS[family](d, m)
 
 
+@lru_cache(maxsize=64)
+def _phi_prefix(m: int, top: int) -> tuple:
+    """``(Phi(m, 0), ..., Phi(m, top'))`` for ``top' >= top`` by the recurrence
+    ``C(m, j) = C(m, j-1) (m-j+1) / j``: ``O(top)`` big-integer operations, whatever ``m``
+    (a binomial per entry from scratch made wide layers cost minutes)."""
+    top = max(top, 64)                     # one table serves every column of a width
+    c, total, out = _mpz(1), _mpz(1), [_mpz(1)]
+    for j in range(1, top + 1):
+        c = c * (m - j + 1) // j if j <= m else _mpz(0)
+        total += c
+        out.append(total)
+    return tuple(out)
+
+
 def _clipped_column(family, j, m):
     """Column ``j`` of the layer matrix: ``gamma_{j,m}`` with the mass at ``k >= j`` put at ``j``.
 
     Only the entries below ``j`` are computed one by one; the top one is ``Phi(m, j)`` minus
     them (every family's ``gamma_{j,m}`` sums to its cell count), except for Montúfar 2014."""
-    if family == "hinz2021" and 3 <= j < m:
-        # below floor((m - j + 2)/2) - 1 both parts of the closed form vanish
-        start = min(j, max(0, (m - j + 2) // 2 - 1))
-        low = [_mpz(0)] * start + [_hinz2021_coefficient(j, m, i) for i in range(start, j)]
-        return low + [sum(_comb(m, i) for i in range(j + 1)) - sum(low)]
+    if family == "hinz2021" and j < m:
+        # entries below j one by one, never a length-m list (m may be 10^8)
+        if j < 3:
+            low = [_hinz2021_low_entry(j, m, i) for i in range(j)]
+        else:  # below floor((m - j + 2)/2) - 1 both parts of the closed form vanish
+            start = min(j, max(0, (m - j + 2) // 2 - 1))
+            low = [_mpz(0)] * start + [_hinz2021_coefficient(j, m, i) for i in range(start, j)]
+        return low + [_phi_prefix(m, j)[j] - sum(low)]
     g = GAMMAS[family](j, m)
     return g[:j] + [sum(g[j:])]
 
