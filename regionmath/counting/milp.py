@@ -171,7 +171,7 @@ class _Formulation:
     """The MILP of a network, normalised; ``fixed`` holds the states of stable units and
     ``binaries`` the (unit, name) of every binary, so patterns can be read back."""
 
-    def __init__(self, network, bounds="lp", eps=EPS):
+    def __init__(self, network, bounds="lp", eps=EPS, strict=True):
         from pyscipopt import Model, quicksum
         self.network = network
         self.n_units = network.N
@@ -196,7 +196,11 @@ class _Formulation:
                 Wu, bu = W * half[None, :], W @ center + b
             else:
                 Wu, bu = W / prev_scale[None, :], b
-            _check_holdable(Wu[:, [not isinstance(t, float) for t in prev_terms]], l)
+            if strict:
+                _check_holdable(Wu[:, [not isinstance(t, float) for t in prev_terms]], l)
+            else:   # drop what SCIP would drop anyway, so that the model says what it solves
+                A = np.abs(Wu)
+                Wu = np.where(A < MILP_MIN_RATIO * A.max(axis=1, keepdims=True, initial=0.0), 0.0, Wu)
             # widen the bounds against rounding, then normalise each unit to [-1, 1]
             widen = SAFETY * np.maximum(np.abs(zlo), np.abs(zhi))
             zlo, zhi = zlo - widen, zhi + widen
@@ -379,7 +383,11 @@ def count_milp(network, time_limit=None, definition="interior", progress=None, e
     fallback, failure = False, None
     for e, f in [(eps, feastol)] + [t for t in _LOOSER if t[1] > feastol]:
         try:
-            complete, vectors, candidates, form = _count_vectors(network, bounds, e, f, time_limit, progress, start)
+            # with the exhaustive check every miss is caught, so coefficients SCIP cannot hold
+            # may be dropped explicitly instead of refusing the network
+            strict = not (exhaustive and definition == "interior")
+            complete, vectors, candidates, form = _count_vectors(network, bounds, e, f, time_limit, progress, start,
+                                                                 strict)
             if _solver_failed(form.solver_messages):
                 raise RuntimeError("SCIP: " + form.solver_messages.strip().splitlines()[0])
             failure = None
@@ -457,10 +465,10 @@ def _solver_failed(messages) -> bool:
     return bool(messages) and "ERROR" in messages
 
 
-def _count_vectors(network, bounds, eps, feastol, time_limit, progress, start):
+def _count_vectors(network, bounds, eps, feastol, time_limit, progress, start, strict=True):
     """Build the MILP and count it; (complete, collected vectors, SCIP's count, formulation)."""
     from pyscipopt import SCIP_PARAMSETTING
-    form = _Formulation(network, bounds=bounds, eps=eps)
+    form = _Formulation(network, bounds=bounds, eps=eps, strict=strict)
     if not form.binaries:                        # every unit stable: one candidate
         form.solver_messages = ""
         return True, [{}], 1, form
