@@ -1,7 +1,8 @@
 """pytest options shared by tests/ and proofs/.
 
 ``--heavy`` runs the large checks at full size; the default run uses smaller sizes of the
-same assertions and skips nothing. Use the ``heavy`` fixture to choose a size:
+same assertions; a test marked ``heavy`` by hand (a larger parameter beside a default one)
+is skipped without ``--heavy``. Use the ``heavy`` fixture to choose a size:
 ``n = 200 if heavy else 40``; a test that does is marked ``heavy`` (select with ``-m heavy``).
 """
 
@@ -18,8 +19,14 @@ def heavy(request):
 
 
 def pytest_collection_modifyitems(config, items):
-    # a test that sizes itself with the ``heavy`` fixture is a heavy check: it gets the marker,
-    # so ``-m heavy`` selects these tests (and ``-m "not heavy"`` leaves them out)
+    # a test marked ``@pytest.mark.heavy`` by hand runs only with --heavy (its default-size twin
+    # is another parameter or test); a test that sizes itself with the ``heavy`` fixture runs
+    # always and gets the marker, so ``-m heavy`` selects both kinds
+    run_heavy = config.getoption("--heavy")
+    skip = pytest.mark.skip(reason="heavy: run with --heavy")
     for item in items:
-        if "heavy" in getattr(item, "fixturenames", ()):
+        sizes_itself = "heavy" in getattr(item, "fixturenames", ())
+        if item.get_closest_marker("heavy") is not None and not sizes_itself and not run_heavy:
+            item.add_marker(skip)
+        if sizes_itself:
             item.add_marker(pytest.mark.heavy)
