@@ -192,6 +192,17 @@ class TreeProber:
         None when the LP finds no point (the region holds no ball of radius MIN_MARGIN)."""
         hs = self.highspy
         h.changeColsCost(self.n0, self.cols, sense * a)
+        status = self._run(h)
+        if status != hs.HighsModelStatus.kOptimal:
+            if status != hs.HighsModelStatus.kInfeasible:
+                raise _Undecided(h.modelStatusToString(status))
+            return None
+        return np.clip(np.array(h.getSolution().col_value), self.lo, self.hi)
+
+    def _run(self, h):
+        """Solve the model as it stands within the time left; its status (a time-out raises,
+        numerical trouble gets one more solve from scratch)."""
+        hs = self.highspy
         self.lp_count += 1
         self._lp_time_limit(h)
         h.run()
@@ -202,11 +213,7 @@ class TreeProber:
             h.clearSolver()                      # numerical trouble: once more from scratch
             h.run()
             status = h.getModelStatus()
-        if status != hs.HighsModelStatus.kOptimal:
-            if status != hs.HighsModelStatus.kInfeasible:
-                raise _Undecided(h.modelStatusToString(status))
-            return None
-        return np.clip(np.array(h.getSolution().col_value), self.lo, self.hi)
+        return status
 
     def _lp_time_limit(self, h):
         """One LP over hundreds of columns can take seconds: it gets the time that is left."""
@@ -226,16 +233,7 @@ class TreeProber:
         else:
             h.addRow(-self.inf, -m - cu, self.n0, self.cols, a)
         try:
-            self.lp_count += 1
-            self._lp_time_limit(h)
-            h.run()
-            status = h.getModelStatus()
-            if status == hs.HighsModelStatus.kTimeLimit:
-                raise _Deadline()
-            if status != hs.HighsModelStatus.kOptimal and status != hs.HighsModelStatus.kInfeasible:
-                h.clearSolver()                  # numerical trouble: once more from scratch
-                h.run()
-                status = h.getModelStatus()
+            status = self._run(h)
             if status == hs.HighsModelStatus.kInfeasible:
                 return None
             if status != hs.HighsModelStatus.kOptimal:
