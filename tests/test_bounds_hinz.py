@@ -77,6 +77,44 @@ def test_hinz2021_closed_form_is_the_recursion():
                 assert [int(cols[i][d]) for i in range(j + 1)] == g[:j] + [sum(g[j:])]
 
 
+def _reference_gamma(family, d, m):
+    """The per-layer histograms written out here: Hinz 2021 by its recursion, the others by their
+    definitions (Serra: C(m, k) for k >= m - d; Montúfar 2017: Phi(m, d) at k = m; 2014: 2^m)."""
+    if family == "hinz2021":
+        return list(recursion(min(d, m), m))
+    if family == "serra2018":
+        return [math.comb(m, k) if k >= m - d else 0 for k in range(m + 1)]
+    cells = sum(math.comb(m, j) for j in range(min(d, m) + 1)) if family == "montufar2017" else 2 ** m
+    return [0] * m + [cells]
+
+
+def reference_histogram(family, n0, widths):
+    """The straightforward form: v <- B v with B's columns the clipped gammas, entry by entry."""
+    v = [0] * n0 + [1]
+    for m in widths:
+        out = [0] * (n0 + 1)
+        for d, x in enumerate(v):
+            g = _reference_gamma(family, d, m)
+            for k, c in enumerate(g):
+                out[min(k, d)] += c * x
+        v = out
+    return v
+
+
+def test_fast_histograms_equal_the_straightforward_form():
+    """The structured layer (Serra part by running sums, sparse rest, both ends for the bound)
+    against the dense product on a grid of small architectures, widths below, at and above n0."""
+    rng = random.Random(20)
+    cases = [(n0, ws) for n0 in range(1, 6) for ws in itertools.product(range(1, 9), repeat=2)]
+    cases += [(n0, tuple(rng.randint(1, 14) for _ in range(rng.randint(1, 5)))) for n0 in range(1, 13) for _ in range(6)]
+    cases += [(9, (40, 3, 25)), (12, (30,) * 4), (20, (12, 45, 20, 21))]
+    for n0, ws in cases:
+        for family in ("hinz2021", "serra2018", "montufar2017", "montufar2014"):
+            ref = reference_histogram(family, n0, ws)
+            assert [int(x) for x in histogram_after(family, n0, ws)] == ref, (family, n0, ws)
+            assert histogram_bound(n0, ws, family) == sum(ref), (family, n0, ws)
+
+
 def test_published_values():
     """From the issue (an independent implementation) and Hinz 2021's examples."""
     assert H21.value(Architecture(2, (4, 4))) == 109 and THM1.value(Architecture(2, (4, 4))) == 121
