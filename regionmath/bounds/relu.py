@@ -431,8 +431,9 @@ class Charisopoulos2018(Bound):
         return phi(m, arch.n0)          # = min(2^m, Phi(m, n0)) without forming 2^m: Phi(m, n0) <= 2^m
 
     def _expr(self, arch):
-        m = width_symbols(1)[0]
-        return sp.Min(2 ** m, _phi_expr(m, n0))
+        # the abstract's min{2^m, Phi(m, n0)} without its redundant first term (Phi(m, n0) <= 2^m),
+        # so that sympy can take it to the limit
+        return _phi_expr(width_symbols(1)[0], n0)
 
     def _asymptotic(self, var):
         if var != n:
