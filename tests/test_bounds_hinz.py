@@ -115,6 +115,23 @@ def test_fast_histograms_equal_the_straightforward_form():
             assert histogram_bound(n0, ws, family) == sum(ref), (family, n0, ws)
 
 
+def test_layer_columns_equal_gamma_at_larger_widths():
+    """The layer's columns (binomials updated along the column) against gamma's closed form,
+    itself checked against the recursion above, at widths beyond the recursion's reach."""
+    from regionmath.bounds.hinz import _columns
+    for m, top in ((50, 50), (101, 60), (160, 159)):
+        cols = _columns("hinz2021", top, m)
+        for j in range(top + 1):
+            g = [int(x) for x in gamma("hinz2021", j, m)]
+            column = [0] * (j + 1)
+            for i in range(j):
+                column[i] = math.comb(m, i) if i >= m - j and cols.tail else 0
+            for i, c in cols.below[j]:
+                column[i] += int(c)
+            column[j] = int(cols.diag[j])
+            assert column == g[:j] + [sum(g[j:])], (m, j)
+
+
 def test_published_values():
     """From the issue (an independent implementation) and Hinz 2021's examples."""
     assert H21.value(Architecture(2, (4, 4))) == 109 and THM1.value(Architecture(2, (4, 4))) == 121

@@ -278,8 +278,35 @@ def _hinz2021_entries(j, m):
         return {}
     if j < 3:
         return {i: _hinz2021_low_entry(j, m, i) for i in range(j)}
-    start = max(0, (m - j + 2) // 2 - 1)
-    return {i: _hinz2021_coefficient(j, m, i) for i in range(start, min(j, m + 1 - j))}
+    # _hinz2021_coefficient with shift = m - j + 2 - i >= 2 (so lo_m = 2 shift - 1, and
+    # C(j-3, j-2) = 0): three binomials of a = 2i + 2j - m - 3 per entry, each from the last
+    rows = range(max(0, (m - j + 2) // 2 - 1), min(j, m + 1 - j))
+    if not rows:
+        return {}
+    a0, top = 2 * rows[0] + 2 * j - m - 3, m - j + 2
+    c2, c1, c3 = (_every_other(a0, j - 2), _every_other(a0 + 1, j - 1), _every_other(a0, j - 3))
+    out = {}
+    for i in rows:
+        shift, b2, b1, b3 = m - j + 2 - i, next(c2), next(c1), next(c3)
+        c = _mpz(0)
+        if 2 * shift - 1 <= top:
+            c += m * b2 - (j - 2) * b1
+        if shift >= 3 and 2 * shift - 2 <= top:
+            c += (shift - 1) * b3
+        if i == m - j:                    # t = 0: the binomial part
+            c += _comb(m, i) - sum(_comb(m - 1 - e, m - j - 1) for e in range(3))
+        out[i] = c
+    return out
+
+
+def _every_other(a, k):
+    """``C(a, k), C(a + 2, k), C(a + 4, k), ...`` (0 outside ``0 <= k <= a``), each from the last
+    by ``C(a + 2, k) = C(a, k) (a + 1)(a + 2) / ((a + 2 - k)(a + 1 - k))``."""
+    c = _comb(a, k)
+    while True:
+        yield c
+        a += 2
+        c = c * (a - 1) * a // ((a - k) * (a - k - 1)) if c else _comb(a, k)
 
 
 @lru_cache(maxsize=32)
