@@ -257,6 +257,8 @@ def test_expressions_are_matrix_products():
     for arch in (Architecture(2, (4, 4)), Architecture(3, (2, 5, 4)), Architecture(1, (3,))):
         for entry in (H19, H21):
             assert entry.expr(arch).doit() == entry.value(arch)
+    with pytest.raises(RegionmathError, match="hinz2021: its expression is a product of 100 matrices"):
+        H21.expr(Architecture(784, (1000,) * 100))
 
 
 def test_depth_asymptotics_of_hinz2019():

@@ -453,6 +453,10 @@ _HINZ2021_REF = ("Using activation histograms to bound the number of affine regi
                  "networks (arXiv 2103.17174)")
 
 
+#: the largest matrix-product expression built (n0 = 150 with two layers: 45,602 entries, 3 MB of text)
+_EXPR_ENTRIES = 200_000
+
+
 def _matrix_product_expr(family, arch):
     """``1^T B_L ... B_1 e_{n0}``: the single entry of an unevaluated sympy matrix product (numbers of
     ``arch``); ``.doit()`` gives the value."""
@@ -501,6 +505,11 @@ class _HistogramBound(Bound):
         return histogram_bound(arch.n0, arch.widths, self.family)
 
     def _expr(self, arch):
+        entries = (arch.n0 + 1) ** 2 * arch.L
+        if entries > _EXPR_ENTRIES:
+            raise RegionmathError(f"{self.id}: its expression is a product of {arch.L} matrices of size "
+                                  f"{arch.n0 + 1} x {arch.n0 + 1} ({entries:,} exact entries); expressions are built "
+                                  f"up to {_EXPR_ENTRIES:,} entries (the value needs none: ask without --symbolic)")
         return _matrix_product_expr(self.family, arch)
 
 
