@@ -270,6 +270,7 @@ def _ratio(b, form, n0_, depth, width):
 
 ASYMPTOTIC_CASES = {
     "zaslavsky": [(1, 1), (2, 1), (4, 1)],
+    "charisopoulos2018": [(1, 1), (3, 1)],
     "montufar2014-prop3": [(2, 2), (3, 3)],
     "pascanu2013": [(1, 3), (2, 2), (3, 3)],
     "montufar2014-thm4": [(1, 3), (2, 2), (3, 3)],
