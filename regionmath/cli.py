@@ -183,8 +183,8 @@ def _digits(n) -> str:
 def _bound_record(bound, arch):
     violated = bound.hypotheses(arch)
     if bound.needs_weights and not violated:
-        violated = ["it needs a network's weights, not only an architecture (`regionmath estimate net.npz` "
-                    "reports it as weight_aware_upper)"]
+        violated = [f"it needs more than an architecture (from Python: regionmath.bounds.get({bound.id!r})"
+                    ".value(...); its docstring says what it takes)"]
     rec = {"id": bound.id, "kind": bound.kind, "value": None, "source": str(bound.source),
            "hypotheses_hold": not violated}
     if violated:

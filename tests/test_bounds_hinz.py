@@ -278,3 +278,15 @@ def test_bad_input():
         histogram_bound(2, (3,), "nope")
     with pytest.raises(RegionmathError, match="d >= 0"):
         gamma("hinz2021", -1, 3)
+
+
+def test_command_line_lists_the_histogram_and_weight_aware_entries(capfd):
+    from regionmath.cli import main
+    assert main(["bounds", "--n0", "2", "--widths", "3", "--json"]) == 0
+    records = {r["id"]: r for r in json.loads(capfd.readouterr().out)}
+    assert {"hinz2019", "hinz2021", "serra2020-weights", "charisopoulos2018"} <= set(records)
+    assert records["hinz2021"]["value"] == records["zaslavsky"]["value"] == "7"
+    weights = records["serra2020-weights"]
+    assert weights["hypotheses_hold"] is False and "more than an architecture" in weights["violated"][0]
+    assert main(["bound", "hinz2021", "--n0", "2", "--widths", "4,4", "--symbolic", "--json"]) == 0
+    assert sp.sympify(json.loads(capfd.readouterr().out)["expr"]).doit() == 109
