@@ -21,10 +21,12 @@ Xiong et al.'s lower bound for deep CNNs is not registered: its statement could 
 in a transcription, without its side conditions, and its first factor is the one-layer
 formula, which is not the maximum with shared weights (below).
 
-Xiong et al. (ICML 2020) give the maximal number of regions of one such layer with ``d`` filters
-(no pooling): ``sum_{t in K} prod_p C(d, t_p)``, ``K`` the non-negative integer arrays ``t`` over
-output positions with ``sum_{p in J} t_p <= |union_{p in J} S_p|`` for every set ``J`` of
-positions (:func:`xiong2020_one_layer`). Why this is the count for generic weights: by
+Xiong et al. (ICML 2020) state as the maximal number of regions of one such layer with ``d``
+filters (no pooling): ``sum_{t in K} prod_p C(d, t_p)``, ``K`` the non-negative integer arrays
+``t`` over output positions with ``sum_{p in J} t_p <= |union_{p in J} S_p|`` for every set
+``J`` of positions (:func:`xiong2020_one_layer`; by Hall's theorem ``t`` is in ``K`` iff
+``t_p`` units per position can be matched to distinct pixels of their windows, which is how it
+is evaluated: one augmenting path per unit). Why this is the count for generic weights: by
 Zaslavsky's theorem an arrangement with generic offsets has as many regions as it has linearly
 independent sets of normals, and normals with prescribed supports are, generically,
 independent exactly when Hall's condition above holds (a transversal matroid). Weight sharing
@@ -194,18 +196,16 @@ def xiong2020_one_layer_expr(shape: ConvLayer, d: sp.Symbol = None) -> sp.Expr:
 
 
 def _first_conv(arch, what):
-    bad = []
     if not arch.conv or arch.conv[0] is None:
-        bad.append(f"{what}: hidden layer 1 must be convolutional, got a fully connected layer")
-    elif arch.conv[0] is not None:
-        bad += _evaluable(arch.conv[0])
-    return bad
+        return [f"{what}: hidden layer 1 must be convolutional, got a fully connected layer"]
+    return _evaluable(arch.conv[0])
 
 
 _ONE_LAYER_NOTE = (
     "upper bound proved for any stride and zero padding (independent sets of normals with prescribed supports, "
-    "proofs/proof_xiong2020_one_layer.py); Xiong et al. state equality, as the maximum and as the expected number "
-    "for weights and biases with a density, for shared filters: refuted, a 3 x 3 image with two 2 x 2 filters has "
+    "proofs/proof_xiong2020_one_layer.py); Xiong et al. state equality (no padding, one stride s_1 in both "
+    "directions, no pooling), as the maximum and as the expected number for filters and biases drawn from a "
+    "distribution with a density, for shared filters: refuted, a 3 x 3 image with two 2 x 2 filters has "
     "at most 255 activation regions (its 8 normals are always dependent; 255 certified), the formula says 256; "
     "attained by random shared weights where the windows overlap little (tests/test_bounds_conv.py), and by "
     "unshared weights on the same windows")
