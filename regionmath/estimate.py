@@ -19,8 +19,8 @@ each with the kind of guarantee it carries:
     Purdom's partial backtracking with full width at the top). See :func:`tree_estimate` for
     the interval and how its calibration was checked.
 ``weight_aware_upper``
-    Serra & Ramalingam 2020's upper bound for the given weights (registry entry
-    ``serra2020-weights``), when the installed toolkit has it.
+    Serra & Ramalingam 2020's upper bound for the given weights and domain (registry entry
+    ``serra2020-weights``, :func:`regionmath.bounds.weights.serra2020_weights`).
 ``architecture_upper``
     The tightest upper bound of the registry that applies to the architecture alone.
 ``line_density`` and ``slice_counts``
@@ -64,16 +64,11 @@ from typing import Optional
 
 import numpy as np
 
+from .counting.tolerances import LP_FEASTOL, MARGIN_TOL, MIN_MARGIN, POINT_MARGIN, ZERO_TOL
 from .errors import RegionmathError
 
 __all__ = ["EstimateResult", "estimate_regions", "tree_estimate", "parity_lower_bound",
            "line_densities", "slice_counts", "TreeProber"]
-
-#: regions thinner than this (a ball of this radius, unit-normalised rows) are not counted;
-#: the same criterion as the enumerator's default ``min_margin``
-MIN_MARGIN = 1e-7
-#: relative size below which a unit's affine function on a region counts as constant
-ZERO_TOL = 1e-10
 
 
 def _sci(x) -> Optional[str]:
@@ -158,7 +153,7 @@ class TreeProber:
         from .counting.solvers import new_highs
         # rows are unit-normalised (scaling buys nothing); presolve would rerun on every
         # warm-started re-solve
-        return new_highs(primal_feasibility_tolerance=1e-9, dual_feasibility_tolerance=1e-9,
+        return new_highs(primal_feasibility_tolerance=LP_FEASTOL, dual_feasibility_tolerance=LP_FEASTOL,
                          simplex_scale_strategy=0, presolve="off")
 
     def _root(self, h):
@@ -329,7 +324,7 @@ class TreeProber:
 
         Returns ``("leaf",)``, ``("dead",)`` or ``("split", a, c, points_pos, points_neg)``
         with the cutting unit's normalised row."""
-        tol = 0.9 * MIN_MARGIN
+        tol = POINT_MARGIN
         L = len(self.W)
         while True:
             if node.u == len(node.g):
@@ -512,7 +507,9 @@ def parity_lower_bound(network, confidence=0.99, trials=3, time_limit=None, seed
     out = {"value": None, "probability": confidence, "xors": None, "alpha": alpha, "trials": trials,
            "levels": [], "complete": True,
            "method": "random parity constraints on the MILP's activation variables (MBound / MIPBound)"}
-    form = _Formulation(network, bounds="interval")
+    # coefficients below SCIP's precision are dropped (strict=False): the MILP only proposes
+    # patterns, and a trial passes only on a witness checked exactly on the true network
+    form = _Formulation(network, bounds="interval", strict=False)
     model = form.model
     model.setParam("numerics/feastol", FEASTOL)
     byname = {v.name: v for v in model.getVars()}
@@ -983,23 +980,20 @@ def _sampled_regions(network, rng, count):
     strict = np.ones(count, bool)
     if network.activation == "relu":      # the exact check decides; this only skips hopeless points
         for z in zs:
-            strict &= (np.abs(z) > 1e-9 * (1 + np.abs(z).max())).all(axis=1)
+            strict &= (np.abs(z) > MARGIN_TOL * (1 + np.abs(z).max())).all(axis=1)
     P = np.hstack([np.asarray(p, dtype=np.int16).reshape(count, -1) for p in network.pattern(X)])
     _, first = np.unique(P[strict], axis=0, return_index=True)
     keep = np.nonzero(strict)[0][np.sort(first)]
     return P[keep], X[keep]
 
 
-def _weight_aware_upper(network, domain):
+def _weight_aware_upper(network):
+    """The registry's weight-aware bound (``serra2020-weights``) on the network's box."""
+    from .bounds.weights import Serra2020Weights, serra2020_weights
     try:
-        from .bounds.weights import serra2020_weights
-    except ImportError:
-        return {"id": "serra2020-weights", "value": None,
-                "reason": "the registry entry serra2020-weights is not in this version of regionmath"}
-    try:
-        return {"id": "serra2020-weights", "value": int(serra2020_weights(network, domain))}
-    except RegionmathError as err:
-        return {"id": "serra2020-weights", "value": None, "reason": str(err)}
+        return {"id": Serra2020Weights.id, "value": int(serra2020_weights(network))}
+    except RegionmathError as err:          # maxout: the bound is for relu networks
+        return {"id": Serra2020Weights.id, "value": None, "reason": str(err)}
 
 
 def estimate_regions(network, domain=None, time_limit=60.0, seed=0, progress=None, confidence=0.95,
@@ -1068,7 +1062,7 @@ def estimate_regions(network, domain=None, time_limit=60.0, seed=0, progress=Non
 
     found = tightest_upper(network.architecture)
     arch_upper = None if found is None else {"id": found[0].id, "value": int(found[1])}
-    weight_upper = _weight_aware_upper(network, None)
+    weight_upper = _weight_aware_upper(network)
     upper = min([v["value"] for v in (arch_upper, weight_upper) if v and v.get("value") is not None], default=None)
     report("bounds")
 

@@ -196,12 +196,14 @@ def test_digits_mlp_64_64_64():
 
 
 def test_weight_aware_upper_is_never_below_an_exact_count():
-    weights = pytest.importorskip("regionmath.bounds.weights")
-    if not hasattr(weights, "serra2020_weights"):
-        pytest.skip("serra2020-weights is not in this version")
+    from regionmath.bounds.weights import serra2020_weights
     counts = cached_counts()
     for i in sorted(counts)[:24]:
-        assert int(weights.serra2020_weights(calibration_net(i), None)) >= counts[i]
+        assert serra2020_weights(calibration_net(i)) >= counts[i]
+    # the report's weight-aware bound is the registry's, on the same box
+    net = calibration_net(0)
+    wa = estimate_regions(net, time_limit=10, seed=0).weight_aware_upper
+    assert wa == {"id": "serra2020-weights", "value": serra2020_weights(net)}
 
 
 def test_cli_json_is_one_document(tmp_path):
