@@ -38,9 +38,7 @@ from regionmath.experiments import serra2018  # noqa: E402
 
 
 def networks(part):
-    if part in ("random", "all"):
-        for i, exact in sorted(cached_counts().items()):
-            yield f"random-{i}", "random", calibration_net(i), exact
+    """The trained digits nets first (new in this run), then the cached random nets."""
     if part in ("digits", "all"):
         cache = json.loads(serra2018.COUNTS_FILE.read_text())
         for key, rec in sorted(cache.items()):
@@ -48,24 +46,40 @@ def networks(part):
             if rec["complete"] and 100 <= exact <= 10**6:
                 n1, seed = int(key[3:5]), int(key[-1])
                 yield f"digits-{key}", "trained", serra2018.network(n1, seed), exact
+    if part in ("random", "all"):
+        for i, exact in sorted(cached_counts().items()):
+            yield f"random-{i}", "random", calibration_net(i), exact
 
 
-def measure(name, kind, net, exact, pairs, count_up_to):
-    t = time.perf_counter()
-    est = tree_estimate(net, pairs=pairs, seed=7)
-    secs = time.perf_counter() - t
-    lo, hi = est["interval"]
-    row = {"name": name, "kind": kind, "exact": exact, "estimate": est["value"], "lo": lo, "hi": hi,
-           "covered": lo <= exact <= hi, "seconds": round(secs, 2), "lps": est["lps"],
-           "samples": [round(v, 3) for v in est["samples"]]}
-    t = time.perf_counter()
-    pb = parity_lower_bound(net, confidence=0.5, trials=1, time_limit=60, seed=11)
-    row.update(parity=pb["value"], parity_xors=pb["xors"], parity_seconds=round(time.perf_counter() - t, 2),
-               parity_complete=pb["complete"], parity_wrong=pb["value"] is not None and pb["value"] > exact)
+def measure(name, kind, net, exact, pairs, count_up_to, parity_seconds=20.0, old=None, timed=True):
+    """One network's row. ``old``: the row of an earlier run with the same pairs and seeds,
+    whose estimate and parity bound are taken over (the walks' values depend only on the
+    network and the seeds); the estimate is then recomputed only when ``timed`` (to time it
+    side by side with the exact count), and must agree with the old one."""
+    row = {"name": name, "kind": kind, "exact": exact}
+    if old is None or timed:
+        t = time.perf_counter()
+        est = tree_estimate(net, pairs=pairs, seed=7)
+        secs = time.perf_counter() - t
+        lo, hi = est["interval"]
+        row.update(estimate=est["value"], lo=lo, hi=hi, covered=lo <= exact <= hi, seconds=round(secs, 2),
+                   lps=est["lps"], samples=[round(v, 3) for v in est["samples"]])
+        if old is not None:
+            assert row["samples"] == old["samples"], (name, "the walks differ from the earlier run")
+    else:
+        row.update({k: old[k] for k in ("estimate", "lo", "hi", "covered", "lps", "samples")}, seconds=None)
+    if old is None:
+        t = time.perf_counter()
+        pb = parity_lower_bound(net, confidence=0.5, trials=1, time_limit=parity_seconds, seed=11)
+        row.update(parity=pb["value"], parity_xors=pb["xors"], parity_seconds=round(time.perf_counter() - t, 2),
+                   parity_wrong=pb["value"] is not None and pb["value"] > exact)
+    else:
+        row.update({k: old[k] for k in ("parity", "parity_xors", "parity_seconds", "parity_wrong")},
+                   reused_from_earlier_run=True)
     row["weight_aware"] = str(serra2020_weights(net))
     row["thm1"] = str(bounds.get("serra2018-thm1").value(net.architecture))
     row["count_seconds"] = None
-    if exact <= count_up_to:
+    if exact <= count_up_to and row["seconds"] is not None:
         t = time.perf_counter()
         r = count_regions(net, method="enumerate", jobs=1)
         row["count_seconds"] = round(time.perf_counter() - t, 2)
@@ -131,10 +145,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--part", choices=("random", "digits", "all"), default="all")
     ap.add_argument("--pairs", type=int, default=100)
+    ap.add_argument("--parity-seconds", type=float, default=20.0)
     ap.add_argument("--count-up-to", type=int, default=10**5, help="time the exact count up to this many regions")
     ap.add_argument("--out", default=str(Path(__file__).with_suffix(".json")))
     ap.add_argument("--merge", nargs="+", help="join result files into --out")
     ap.add_argument("--summary", action="store_true", help="only summarise an existing results file")
+    ap.add_argument("--resume", action="store_true", help="keep the rows already in --out, measure the others")
+    ap.add_argument("--reuse", help="an earlier run's results: its estimates and parity bounds are taken over")
+    ap.add_argument("--time-every", type=int, default=6,
+                    help="with --reuse, every n-th network is re-estimated to time it beside the exact count")
     args = ap.parse_args()
     if args.merge:
         rows = [row for p in args.merge for row in json.loads(Path(p).read_text())]
@@ -142,9 +161,15 @@ def main():
     if args.summary or args.merge:
         print(summary(args.out))
         return
-    rows = []
-    for name, kind, net, exact in networks(args.part):
-        row = measure(name, kind, net, exact, args.pairs, args.count_up_to)
+    rows = json.loads(Path(args.out).read_text()) if args.resume and Path(args.out).is_file() else []
+    done = {r["name"] for r in rows}
+    earlier = {r["name"]: r for r in json.loads(Path(args.reuse).read_text())} if args.reuse else {}
+    for n, (name, kind, net, exact) in enumerate(networks(args.part)):
+        if name in done:
+            continue
+        old = earlier.get(name)
+        row = measure(name, kind, net, exact, args.pairs, args.count_up_to, args.parity_seconds, old,
+                      timed=old is None or n % args.time_every == 0)
         rows.append(row)
         print(json.dumps({k: v for k, v in row.items() if k != "samples"}), flush=True)
         Path(args.out).write_text(json.dumps(rows, indent=1) + "\n")
