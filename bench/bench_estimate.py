@@ -152,6 +152,8 @@ def main():
     ap.add_argument("--summary", action="store_true", help="only summarise an existing results file")
     ap.add_argument("--resume", action="store_true", help="keep the rows already in --out, measure the others")
     ap.add_argument("--reuse", help="an earlier run's results: its estimates and parity bounds are taken over")
+    ap.add_argument("--reverse", action="store_true", help="networks in reverse order (a second process)")
+    ap.add_argument("--skip-done-in", nargs="*", default=[], help="result files of other processes")
     ap.add_argument("--time-every", type=int, default=6,
                     help="with --reuse, every n-th network is re-estimated to time it beside the exact count")
     args = ap.parse_args()
@@ -164,8 +166,10 @@ def main():
     rows = json.loads(Path(args.out).read_text()) if args.resume and Path(args.out).is_file() else []
     done = {r["name"] for r in rows}
     earlier = {r["name"]: r for r in json.loads(Path(args.reuse).read_text())} if args.reuse else {}
-    for n, (name, kind, net, exact) in enumerate(networks(args.part)):
-        if name in done:
+    nets = list(enumerate(networks(args.part)))
+    for n, (name, kind, net, exact) in (reversed(nets) if args.reverse else nets):
+        if name in done or any(name in {r["name"] for r in json.loads(Path(f).read_text())}
+                               for f in args.skip_done_in if Path(f).is_file()):
             continue
         old = earlier.get(name)
         row = measure(name, kind, net, exact, args.pairs, args.count_up_to, args.parity_seconds, old,

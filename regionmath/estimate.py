@@ -673,6 +673,8 @@ def parity_lower_bound(network, confidence=0.99, trials=3, time_limit=None, seed
                 with captured_c_stdout():
                     model.optimize()
                 status = model.getStatus()
+                if status == "userinterrupt":          # SCIP took the Ctrl-C: pass it on
+                    raise KeyboardInterrupt
                 if status == "infeasible":
                     return False
                 if model.getNSols() == 0:
@@ -973,6 +975,9 @@ def slice_counts(network, slices=4, time_limit=None, seed=None, max_side=None, f
         if max_side is not None:
             s = min(s, max_side / 2)
         r = count_regions(_restricted(network, p, D, [-s, -s], [s, s]), method="enumerate", jobs=1, time_limit=left)
+        if r.incomplete_reason == "interrupted" or r.info.get("certification") == "interrupted":
+            # the counter took the Ctrl-C: pass it on
+            raise KeyboardInterrupt
         if not (r.complete and r.certified):
             complete = False
             break

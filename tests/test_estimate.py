@@ -263,3 +263,32 @@ def test_weight_aware_bound_on_trained_nets_lies_between_the_count_and_theorem_1
         thm1 = bounds.get("serra2018-thm1").value(net.architecture)
         assert int(cache[key]["count"]) <= weight_aware <= thm1
         assert weight_aware < thm1 or key == "n1_16_seed1"
+
+
+def test_cli_ctrl_c_prints_the_partial_report(tmp_path):
+    # Ctrl-C (SIGINT) while `regionmath estimate --json` works: one JSON document, flagged
+    # interrupted, soon after the signal; exit 1 like an incomplete count
+    import os
+    import signal
+    rng = np.random.default_rng(0)
+    path = tmp_path / "net.npz"
+    bound = 1 / np.sqrt([784, 8])               # PyTorch's default initialisation, without torch
+    Network([rng.uniform(-bound[0], bound[0], (8, 784)), rng.uniform(-bound[1], bound[1], (8, 8))],
+            [rng.uniform(-bound[0], bound[0], 8), rng.uniform(-bound[1], bound[1], 8)],
+            box=(np.zeros(784), np.ones(784))).save(path)
+    env = {**os.environ, "REGIONMATH_PROGRESS_SECONDS": "0"}
+    proc = subprocess.Popen([sys.executable, "-m", "regionmath.cli", "estimate", str(path), "--json",
+                             "--time-limit", "120"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        first = proc.stderr.readline()            # the first progress line: the work has begun
+        assert "regionmath estimate" in first, first
+        proc.send_signal(signal.SIGINT)
+        sent = time.perf_counter()
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert time.perf_counter() - sent < 15
+    assert proc.returncode == 1, err
+    d = json.loads(out)
+    assert d["complete"] is False and d["incomplete_reason"] == "interrupted"
+    assert "interrupted" in err and "Traceback" not in err
