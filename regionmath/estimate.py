@@ -1214,7 +1214,7 @@ def _weight_aware_upper(network):
 #: (each gets its weight's share of what is left when it starts, so a part that finishes early
 #: leaves its time to the next and none can take the time of those after it); the certified
 #: lower bound runs beside them in a child process
-STAGE_WEIGHTS = {"estimate": 3.0, "lines": 1.0, "slices": 1.0, "parity": 2.0}
+STAGE_WEIGHTS = {"estimate": 3.0, "lines": 1.0, "slices": 1.0, "parity": 3.0}
 #: the MILP of the parity bound is built for at most this many (unit, input) coefficients: a
 #: wider network's bound is taken on its first units (see :func:`_leading_units`)
 PARITY_TERMS = 30000
