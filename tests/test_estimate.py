@@ -167,9 +167,9 @@ def _every_field_has_a_value(d):
 
 @pytest.mark.heavy
 def test_784_input_torch_net_report_in_time(heavy):
-    """784-256-256 in 60 s with --heavy (784-16-16 in 20 s by default): every field has a
+    """784-256-256 in 60 s with --heavy (784-8-8 in 20 s by default): every field has a
     value, and the report comes within the limit (plus a margin for a loaded machine)."""
-    width, limit = (256, 60.0) if heavy else (16, 20.0)
+    width, limit = (256, 60.0) if heavy else (8, 20.0)
     net = _torch_784(width)
     start = time.perf_counter()
     result = estimate_regions(net, time_limit=limit, seed=0)
