@@ -17,7 +17,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from random_nets import random_relu_nets  # noqa: E402
 
 from regionmath.counting import count_regions  # noqa: E402
-from regionmath.counting import simplex  # noqa: E402
+from regionmath.counting import lastlayer, simplex  # noqa: E402
 from regionmath.counting.parallel import count_enumerate  # noqa: E402
 from regionmath.counting.solvers import new_highs  # noqa: E402
 from regionmath.network import Network  # noqa: E402
@@ -145,6 +145,24 @@ def test_fast_enumerator_equals_the_highs_path_and_brute_force(name, net, monkey
     brute = count_regions(net, method="brute")
     assert fast.count == brute.count
     assert _patterns(fast) == _patterns(brute)
+    with monkeypatch.context() as mp:      # the kernel, but the last layer searched in Python
+        mp.setattr(lastlayer, "search", lambda *a, **k: (lastlayer.ABORT, 0, 0, 0))
+        python_search = count_regions(net, method="enumerate", jobs=1)
+    assert _patterns(python_search) == _patterns(brute)
+
+
+def test_last_layer_search_grows_its_leaf_buffer(monkeypatch):
+    """A full leaf buffer makes the compiled search give up, grow it and search again."""
+    import regionmath.counting.enumerate as enumerate_module
+    net = _near_degenerate_net(5, 4, (6, 6))
+    init = enumerate_module.Enumerator.__init__
+
+    def small_buffer(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self._buf_p, self._buf_x = self._buf_p[:2], self._buf_x[:2]
+    monkeypatch.setattr(enumerate_module.Enumerator, "__init__", small_buffer)
+    fast = count_regions(net, method="enumerate", jobs=1)
+    assert fast.certified and _patterns(fast) == _patterns(count_regions(net, method="brute"))
 
 
 def test_time_limit_is_honoured_on_a_784_input_net():

@@ -27,6 +27,10 @@ states (relu: off/on; maxout: which piece is largest) meet the region's interior
   unit left with one state takes it at once, so the later LPs of the same region are solved
   with its row switched on.
 
+Inside the last layer of a ReLU network (where almost every node of the search lies) the
+same search runs compiled (:mod:`regionmath.counting.lastlayer`); it gives a subtree back to
+this module whenever a branch needs more than the kernel's filtered certificate.
+
 A unit with one state left takes it for the whole subtree (tested as high in the tree as
 possible, so its LP is paid once); the first unit with two or more states splits the
 region, and the other undecided units are asked again in each child.
@@ -99,7 +103,7 @@ import time
 import numpy as np
 
 from ..errors import RegionmathError
-from . import simplex
+from . import lastlayer, simplex
 from . import tolerances as tol
 from .solvers import new_highs
 
@@ -202,6 +206,10 @@ class Enumerator:
         self.deadline = None
         self.stop_event = None
         self.leaves_p, self.leaves_x = [], []
+        self._chunks = []   # (patterns, witnesses) arrays from the compiled last-layer search
+        self._buf_p = np.zeros((1024, self.N), dtype=np.int16)
+        self._buf_x = np.zeros((1024, self.n0))
+        self.last_layer_aborts = 0
         self.leaf_count = 0
         self.collect = True
         self.cutoff = None
@@ -857,6 +865,8 @@ class Enumerator:
             P = Q[:, R:].copy()
             self.roots.append((tuple(self.log), l, tuple((u, (0, 1)) for u in units), P, np.ones(len(P))))
             return
+        if l == self.L - 1 and self._klp is not None and self.cutoff is None and self._last_layer(l, units, Q):
+            return
         sign, pattern, log = self._sign, self.pattern, self.log
         H, hg = self._H, self._hg
         solve = self._solve
@@ -969,6 +979,39 @@ class Enumerator:
         for r in rows_on:
             sign[r] = 0.0
 
+    def _last_layer(self, l, units, Q):
+        """The subtree of the current region in the last layer, searched by the compiled
+        search (:mod:`regionmath.counting.lastlayer`). False when it gave up (the caller then
+        searches the same subtree here); raises _Stop at the deadline, keeping what it found."""
+        sign = self._sign
+        saved = sign.copy()
+        pattern = np.array(self.pattern, dtype=np.int64)
+        Q = np.ascontiguousarray(Q)
+        while True:
+            status, n, lps, pruned = lastlayer.search(units, Q, self.row_base[l], self.layer_start[l], self.n_rows,
+                                                      self.point_margin, self._H, self._hg, pattern, sign,
+                                                      self._buf_p, self._buf_x, self.deadline, self._klp,
+                                                      self.min_margin)
+            if status == lastlayer.ABORT and n >= len(self._buf_p):   # the leaf buffer is full
+                sign[:] = saved
+                self._buf_p = np.zeros((4 * len(self._buf_p), self.N), dtype=np.int16)
+                self._buf_x = np.zeros((len(self._buf_p), self.n0))
+                continue
+            break
+        if status == lastlayer.ABORT:
+            sign[:] = saved
+            self.last_layer_aborts += 1
+            return False
+        self.lp_count += lps
+        self.stats["pruned"] += pruned
+        self.stats["filter"] += pruned
+        self.leaf_count += n
+        if self.collect and n:
+            self._chunks.append((self._buf_p[:n].copy(), self._buf_x[:n].copy()))
+        if status == lastlayer.TIMEOUT:
+            raise _Stop()
+        return True
+
     def _leaf_relu(self, Q):
         """Record the current (complete) region, its witness the known point deepest inside."""
         self.leaf_count += 1
@@ -1071,7 +1114,7 @@ class Enumerator:
         """Count the regions below a subtree ``root = (log, layer, rem, points, margins)``;
         returns (count, complete, (patterns, witnesses))."""
         self.deadline, self.stop_event, self.collect = deadline, stop_event, collect
-        self.leaves_p, self.leaves_x, self.leaf_count = [], [], 0
+        self.leaves_p, self.leaves_x, self.leaf_count, self._chunks = [], [], 0, []
         self.cutoff, self.roots = None, []
         root_log, layer, rem, P, mP = root
         complete = True
@@ -1086,20 +1129,24 @@ class Enumerator:
         return self.leaf_count, complete, self._take_leaves()
 
     def _take_leaves(self):
-        if not self.collect or not self.leaves_p:
+        parts_p, parts_x = [p for p, _ in self._chunks], [x for _, x in self._chunks]
+        if self.collect and self.leaves_p:
+            parts_p.append(np.array(self.leaves_p, dtype=np.int16))
+            parts_x.append(np.array(self.leaves_x, dtype=float).reshape(len(self.leaves_p), self.n0))
+        if not self.collect or not parts_p:
             pats = np.zeros((0, self.N), dtype=np.int16)
             wits = np.zeros((0, self.n0))
         else:
-            pats = np.array(self.leaves_p, dtype=np.int16)
-            wits = self.centre + self.half * np.array(self.leaves_x, dtype=float).reshape(len(pats), self.n0)
-        self.leaves_p, self.leaves_x = [], []
+            pats = np.concatenate(parts_p)
+            wits = self.centre + self.half * np.concatenate(parts_x)
+        self.leaves_p, self.leaves_x, self._chunks = [], [], []
         return pats, wits
 
     def split(self, depth, deadline=None, stop_event=None, collect=True):
         """The regions after ``depth`` splits (subtree roots) and the complete regions met
         above that depth; returns (roots, count, complete, (patterns, witnesses))."""
         self.deadline, self.stop_event, self.collect = deadline, stop_event, collect
-        self.leaves_p, self.leaves_x, self.leaf_count = [], [], 0
+        self.leaves_p, self.leaves_x, self.leaf_count, self._chunks = [], [], 0, []
         self.cutoff, self.roots = depth, []
         complete = True
         self._exact_seen = set()

@@ -235,9 +235,48 @@ def _solve(A, g, sign, margin, check, feastol, D, basic, where, x, lb, ub, ray, 
     return FAILED
 
 
+def _reset(A, D, basic, where, x, work):
+    """The slack basis: every row's activity basic, ``u`` nonbasic where it is (in the box)."""
+    m, n = A.shape
+    for i in range(m):
+        for j in range(n):
+            D[i, j] = A[i, j]
+        for j in range(n, n + m):
+            D[i, j] = 0.0
+        basic[i] = n + i
+    for j in range(n):
+        where[j] = -1
+        if x[j] < -1.0:
+            x[j] = -1.0
+        elif x[j] > 1.0:
+            x[j] = 1.0
+    for i in range(m):
+        where[n + i] = i
+    work[0] = 0.0
+
+
+def _solve_retry(A, g, sign, margin, check, feastol, D, basic, where, x, lb, ub, ray, order, max_iter, work,
+                 refactor, Gu, gu, rnorm, rbound, rK):
+    """:func:`_solve` from a dictionary refactored every ``refactor`` pivots, once more from
+    the slack basis if it fails."""
+    if work[0] > refactor:    # the dictionary's rounding grows with its pivots
+        _reset(A, D, basic, where, x, work)
+    status = _solve(A, g, sign, margin, check, feastol, D, basic, where, x, lb, ub, ray, order, max_iter, work,
+                    Gu, gu, rnorm, rbound, rK)
+    if status == FAILED:
+        _reset(A, D, basic, where, x, work)
+        status = _solve(A, g, sign, margin, check, feastol, D, basic, where, x, lb, ub, ray, order, max_iter,
+                        work, Gu, gu, rnorm, rbound, rK)
+        if status == FAILED:
+            _reset(A, D, basic, where, x, work)
+    return status
+
+
 if numba is not None:
     _filter = numba.njit(cache=True, nogil=True)(_filter)
     _solve = numba.njit(cache=True, nogil=True)(_solve)
+    _reset = numba.njit(cache=True, nogil=True)(_reset)
+    _solve_retry = numba.njit(cache=True, nogil=True)(_solve_retry)
 
 
 class DenseLP:
@@ -283,28 +322,17 @@ class DenseLP:
 
     def reset(self, point=None):
         """The slack basis (every row's activity basic), ``u`` nonbasic at ``point`` (or kept)."""
-        m, n = self.m, self.n
-        self.D[:, :n] = self.A
-        self.D[:, n:] = 0.0
-        self.basic[:] = np.arange(n, n + m)
-        self.where[:] = -1
-        self.where[n:] = np.arange(m)
         if point is not None:
-            self.x[:n] = point
-        np.clip(self.x[:n], -1.0, 1.0, out=self.x[:n])
-        self.work[0] = 0
+            self.x[:self.n] = point
+        _reset(self.A, self.D, self.basic, self.where, self.x, self.work)
+
+    def args(self, margin, check=None):
+        """The kernel's arguments for :func:`_solve_retry` after ``sign`` (for compiled callers)."""
+        check = tol.POINT_MARGIN_FRACTION * margin if check is None else check
+        return (margin, check, tol.LP_FEASTOL, self.D, self.basic, self.where, self.x, self.lb, self.ub, self.ray,
+                self.order, self.max_iter, self.work, self.refactor_pivots, *self.rows)
 
     def solve(self, sign, margin, check=None):
         """Status of the LP with rows ``sign`` (0 off, +-1 on); a failed warm solve is
         retried once from the slack basis."""
-        check = tol.POINT_MARGIN_FRACTION * margin if check is None else check
-        if self.work[0] > self.refactor_pivots:   # the dictionary's rounding grows with its pivots
-            self.reset()
-        for attempt in range(2):
-            status = _solve(self.A, self.g, sign, margin, check, tol.LP_FEASTOL, self.D, self.basic, self.where,
-                            self.x, self.lb, self.ub, self.ray, self.order, self.max_iter, self.work,
-                            *self.rows)
-            if status != FAILED:
-                return status
-            self.reset()
-        return FAILED
+        return _solve_retry(self.A, self.g, sign, *self.args(margin, check))
