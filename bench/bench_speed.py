@@ -111,13 +111,14 @@ def main():
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--parts", default="ABCD")
     ap.add_argument("--nets", default=",".join(NETS))
+    ap.add_argument("--jobs", default="2,1", help="process counts for part A")
     args = ap.parse_args()
     if args.one:
         return one(json.loads(args.one))
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {os.getloadavg()}", flush=True)
     nets = args.nets.split(",")
     if "A" in args.parts:
-        for jobs in (2, 1):
+        for jobs in (int(j) for j in args.jobs.split(",")):
             print(f"A. baseline vs new, count_regions (certified), jobs={jobs}, load {os.getloadavg()}")
             for name in nets:
                 spec = {"net": name, "options": {"jobs": jobs}}
