@@ -129,6 +129,8 @@ def main():
         return one(json.loads(args.one))
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {os.getloadavg()}", flush=True)
     nets = args.nets.split(",")
+    # compile (or load) the numba kernels once, so that no measured run pays for it
+    run({"net": "random8-8x8", "certify": False, "options": {"jobs": 1}})
     if "A" in args.parts:
         for jobs in (int(j) for j in args.jobs.split(",")):
             print(f"A. baseline vs new, count_regions (certified), jobs={jobs}, load {os.getloadavg()}")

@@ -50,7 +50,6 @@ def _node(units, Q, base, start, R, tol, H, hg, pattern, sign, leaves_p, leaves_
             return TIMEOUT
     k = Q.shape[0]
     W = Q.shape[1]
-    n0 = W - R
     nu = units.shape[0]
     if nu == 0:
         return _leaf(Q, R, pattern, sign, leaves_p, leaves_x, counts)
@@ -91,11 +90,7 @@ def _node(units, Q, base, start, R, tol, H, hg, pattern, sign, leaves_p, leaves_
                                       max_iter, work, refactor, Gu, gu, rnorm, rbound, rK)
             if st == simplex.FEASIBLE:
                 sign[r] = 0.0
-                for i in range(W):
-                    t = hg[i]
-                    for jj in range(n0):
-                        t += H[i, jj] * x[jj]
-                    Qn[kk, i] = t
+                _lift(H, hg, x, R, Qn[kk])
                 kk += 1
                 if j == 1:
                     on = True
@@ -151,11 +146,7 @@ def _node(units, Q, base, start, R, tol, H, hg, pattern, sign, leaves_p, leaves_
                                       max_iter, work, refactor, Gu, gu, rnorm, rbound, rK)
             if st == simplex.FEASIBLE:
                 Q = np.empty((1, W))
-                for i in range(W):
-                    t = hg[i]
-                    for jj in range(n0):
-                        t += H[i, jj] * x[jj]
-                    Q[0, i] = t
+                _lift(H, hg, x, R, Q[0])
             elif st == simplex.INFEASIBLE:
                 counts[2] += 1
                 for b in range(non):
@@ -193,11 +184,7 @@ def _node(units, Q, base, start, R, tol, H, hg, pattern, sign, leaves_p, leaves_
                     status = ABORT
                     break
                 Qc = np.empty((1, W))
-                for i in range(W):
-                    t = hg[i]
-                    for jj in range(n0):
-                        t += H[i, jj] * x[jj]
-                    Qc[0, i] = t
+                _lift(H, hg, x, R, Qc[0])
             pattern[start + u] = j
             status = _node(rest, Qc, base, start, R, tol, H, hg, pattern, sign, leaves_p, leaves_x, counts,
                            deadline, A, g, margin, check, feastol, D, basic, where, x, lb, ub, ray, order,
@@ -208,6 +195,18 @@ def _node(units, Q, base, start, R, tol, H, hg, pattern, sign, leaves_p, leaves_
     for b in range(non):
         sign[rows_on[b]] = 0.0
     return status
+
+
+def _lift(H, hg, x, R, out):
+    """``out = [G x + g, x]``: a point's values on every row, then the point (H = [G; I])."""
+    n0 = out.shape[0] - R
+    for i in range(R):
+        t = hg[i]
+        for j in range(n0):
+            t += H[i, j] * x[j]
+        out[i] = t
+    for j in range(n0):
+        out[R + j] = x[j]
 
 
 def _leaf(Q, R, pattern, sign, leaves_p, leaves_x, counts):
@@ -237,6 +236,7 @@ def _leaf(Q, R, pattern, sign, leaves_p, leaves_x, counts):
 
 numba = simplex.numba
 if numba is not None:
+    _lift = numba.njit(cache=True, nogil=True)(_lift)
     _leaf = numba.njit(cache=True, nogil=True)(_leaf)
     _node = numba.njit(cache=True)(_node)   # objmode reads the clock: no nogil
 
