@@ -293,6 +293,8 @@ def test_an_undecided_lp_is_reported_as_such(monkeypatch):
     if failure is None:
         pytest.skip("the enumerator no longer has an undecided-LP path")
     import highspy
+    # the HiGHS path: the dense kernel (counting/simplex.py) off, so that every LP goes to HiGHS
+    monkeypatch.setattr(enum_mod.simplex, "available", lambda: False)
     net = build("montufar2014-thm4", Architecture(2, (6, 6))).network
     full = count_regions(net, jobs=1, split_depth=3)
 
