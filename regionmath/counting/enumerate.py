@@ -210,6 +210,8 @@ class Enumerator:
         self._buf_p = np.zeros((1024, self.N), dtype=np.int16)
         self._buf_x = np.zeros((1024, self.n0))
         self.last_layer_aborts = 0
+        if self._klp is not None:
+            self._warm_up()
         self.leaf_count = 0
         self.collect = True
         self.cutoff = None
@@ -978,6 +980,16 @@ class Enumerator:
         del log[log_len:]
         for r in rows_on:
             sign[r] = 0.0
+
+    def _warm_up(self):
+        """Load (or compile) the numba kernels now, with the argument types of the search,
+        so that a count never loads them half-way (where a Ctrl-C could meet numba's loader)."""
+        sign = np.zeros(self.n_rows)
+        self._klp.solve(sign, self.min_margin)
+        lastlayer.search(np.zeros(0, dtype=np.int64), np.zeros((1, self.n_rows + self.n0)), 0, 0, self.n_rows,
+                         self.point_margin, self._H, self._hg, np.zeros(self.N, dtype=np.int64), sign,
+                         self._buf_p, self._buf_x, None, self._klp, self.min_margin)
+        self._klp.reset()
 
     def _last_layer(self, l, units, Q):
         """The subtree of the current region in the last layer, searched by the compiled
