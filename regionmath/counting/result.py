@@ -88,7 +88,12 @@ class RegionArray:
 
     def distinct(self) -> bool:
         """True when no pattern repeats (a region is never counted twice)."""
-        return len(np.unique(self.patterns, axis=0)) == len(self.patterns) if len(self.patterns) else True
+        if not len(self.patterns):
+            return True
+        # each row as one opaque byte string: sorting those is ~10x faster than unique(axis=0)
+        P = np.ascontiguousarray(self.patterns)
+        rows = P.view(np.dtype((np.void, P.dtype.itemsize * P.shape[1]))).ravel()
+        return len(np.unique(rows)) == len(rows)
 
     def __len__(self):
         return len(self.patterns)
