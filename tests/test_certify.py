@@ -4,6 +4,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from regionmath.counting import Region, RegionArray
 from regionmath.counting.certify import certify_arrays, certify_regions, certify_witness
@@ -50,3 +52,12 @@ def test_region_array_certified_in_place():
     assert regions.exact_witnesses
     assert not certify_regions(ABS, regions)
     assert regions.certified.tolist() == [True, False]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 2), min_size=3, max_size=3), max_size=9))
+def test_distinct_says_whether_a_pattern_repeats(rows):
+    """RegionArray.distinct against a set of tuples (it sorts rows and compares neighbours)."""
+    patterns = np.array(rows, dtype=np.int8).reshape(len(rows), 3)
+    regions = RegionArray(patterns, np.zeros((len(rows), 1)))
+    assert regions.distinct() == (len({tuple(r) for r in rows}) == len(rows))
