@@ -56,8 +56,8 @@ ENTRIES = {
         ('bounds-vs-depth', 'figure', '', 'Bounds against depth at a fixed total of 24 units, n0 = 2 (log scale).'),
         ('serra2018-sweep-plot', 'figure', '', 'Upper bounds of the 22-unit sweep, n0 = 784.'),
         ('serra2018-experiment-plot', 'figure', '', ''),
-        ('montufar2014-fig1-plot', 'figure', '', ''),
-        ('montufar2014-appg-plot', 'figure', '', ''),
+        ('montufar2014-fig1-plot', 'figure', '', 'Montufar 2014 Fig. 1: the regions and boundaries of a shallow (20) and a deep (10, 10) net on a sinusoid.'),
+        ('montufar2014-appg-plot', 'figure', '', 'Montufar 2014 App. G: inputs in different regions that one layer-2 unit maps alike.'),
     ),
     'arrangements': (
         ('shi', 'arrangement, parameters n', 'Stanley 2004, Cor. 5.1: chi = t (t-n)^(n-1)', 'The Shi arrangement x_i - x_j in {0, 1} in R^n: (n+1)^(n-1) regions.'),

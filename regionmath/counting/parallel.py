@@ -373,6 +373,12 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
         except KeyboardInterrupt:
             state["interrupted"] = True
             state["complete"] = False
+            if enum.tick is not None:   # stopped inside a subtree run here: keep the regions it found
+                pats, wits = enum._take_leaves()
+                state["total"] += len(pats) if collect else enum.leaf_count
+                state["lps"] += enum.lp_count - state["lp_mark"]
+                pats_parts.append(pats)
+                wits_parts.append(wits)
     if deadline is not None and time.time() >= deadline and state["finished"] < n_roots + resumed:
         state["timed_out"] = True
     finished_all = state["complete"] and state["finished"] == n_roots + resumed and state["error"] is None
