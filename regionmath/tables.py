@@ -227,7 +227,11 @@ def _plain_length(v) -> int:
     """The printed length of a cell, roughly: LaTeX commands and braces of math not counted."""
     s = _cell(v.value if isinstance(v, AtLeast) else v)
     if s.startswith("$"):
-        s = re.sub(r"\\(left|right|begin|end|frac|binom|sum|prod|min|max)(?![a-zA-Z])|[{}\\^_$]", "", s)
+        # a matrix is as wide as its widest row, a fraction as its wider part
+        s = re.sub(r"\\begin\{(\w*matrix)\}(.*?)\\end\{\1\}",
+                   lambda m: max(m.group(2).split("\\\\"), key=len).replace("&", ""), s)
+        s = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", lambda m: max(m.group(1), m.group(2), key=len), s)
+        s = re.sub(r"\\(left|right|binom|sum|prod|min|max)(?![a-zA-Z])|[{}\\^_$]", "", s)
     return len(s)
 
 

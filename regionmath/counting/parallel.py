@@ -373,9 +373,9 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
         except KeyboardInterrupt:
             state["interrupted"] = True
             state["complete"] = False
-            if enum.tick is not None:   # stopped inside a subtree run here: keep the regions it found
+            if enum.tick is not None and collect:   # stopped in a subtree run here: keep the regions it stored
                 pats, wits = enum._take_leaves()
-                state["total"] += len(pats) if collect else enum.leaf_count
+                state["total"] += len(pats)
                 state["lps"] += enum.lp_count - state["lp_mark"]
                 pats_parts.append(pats)
                 wits_parts.append(wits)
