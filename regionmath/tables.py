@@ -289,15 +289,17 @@ _OPERATOR = re.compile(r"([-+=<>,]|\\(cdot|times|leq|geq|le|ge|neq|bmod|pmod)(?!
 
 def _plain_delimiters(latex: str) -> str:
     r"""``\left( x \right)`` as ``( x )`` where ``x`` has no fraction, matrix or big operator
-    (sizing changes nothing there); innermost pairs first."""
+    (sizing changes nothing there), and as ``\Bigl( x \Bigr)`` where ``x`` is long (over 60
+    characters: a line may break inside); innermost pairs first."""
     pair = re.compile(r"\\left(\(|\[|\\lfloor|\\lceil)((?:(?!\\left|\\right).)*?)\\right(\)|\]|\\rfloor|\\rceil)")
     tall = re.compile(r"\\(frac|begin|sum|prod|binom)(?![a-zA-Z])")
     while True:
-        m = next((m for m in pair.finditer(latex) if not tall.search(m.group(2))), None)
+        m = next((m for m in pair.finditer(latex) if not tall.search(m.group(2)) or len(m.group(2)) > 60), None)
         if m is None:
             return latex
-        opening = m.group(1) + (" " if m.group(1).startswith("\\") else "")
-        closing = m.group(3) + (" " if m.group(3).startswith("\\") else "")
+        size = (r"\Bigl", r"\Bigr") if tall.search(m.group(2)) else ("", "")   # long and tall: fixed size
+        opening = size[0] + m.group(1) + (" " if m.group(1).startswith("\\") else "")
+        closing = size[1] + m.group(3) + (" " if m.group(3).startswith("\\") else "")
         latex = latex[:m.start()] + opening + m.group(2) + closing.rstrip() + latex[m.end():]
 
 
