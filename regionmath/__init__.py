@@ -23,7 +23,7 @@ from __future__ import annotations
 import importlib
 
 from .architecture import Architecture
-from .errors import HypothesisError, RegionmathError
+from .errors import DomainWarning, HypothesisError, RegionmathError
 
 __version__ = "0.1.0"
 
@@ -40,7 +40,7 @@ _LAZY = {
     "from_torch": ("regionmath.importers", "from_torch"),
 }
 
-__all__ = ["Architecture", "RegionmathError", "HypothesisError", "__version__"] + list(_LAZY)
+__all__ = ["Architecture", "RegionmathError", "HypothesisError", "DomainWarning", "__version__"] + list(_LAZY)
 
 
 def __getattr__(name):

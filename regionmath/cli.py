@@ -120,34 +120,22 @@ def _int_list(text):
     return values
 
 
-def _positive_int(text):
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return v
+def _number(convert, ok, expected):
+    """An argparse type: ``convert(text)``, refused unless ``ok(value)``, in one message."""
+    def parse(text):
+        try:
+            value = convert(text)
+        except ValueError:
+            value = None
+        if value is None or not ok(value):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return value
+    return parse
 
 
-def _nonnegative_int(text):
-    try:
-        v = int(text)
-    except ValueError:
-        v = -1
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
-    return v
-
-
-def _seconds(text):
-    try:
-        v = float(text)
-    except ValueError:
-        v = float("nan")
-    if not (v > 0 and v != float("inf")):
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
-    return v
+_positive_int = _number(int, lambda v: v >= 1, "a positive integer")
+_nonnegative_int = _number(int, lambda v: v >= 0, "a non-negative integer")
+_seconds = _number(float, lambda v: 0 < v < float("inf"), "a positive number of seconds")   # no nan, no inf
 
 
 def _named_expand_limit():
@@ -301,11 +289,11 @@ def cmd_construct(args):
     return 0
 
 
-def _progress(args, label):
+def _progress(args, label, **options):
     """The progress callback of a long command: a bar on a terminal, a line every ~10 s
     otherwise (a log), nothing with --quiet (regionmath.progress)."""
     from .progress import ProgressReport
-    return ProgressReport(label, stream=sys.stderr, quiet=getattr(args, "quiet", False))
+    return ProgressReport(label, stream=sys.stderr, quiet=getattr(args, "quiet", False), **options)
 
 
 #: how each incompleteness reads in a sentence
@@ -402,7 +390,8 @@ def cmd_verify(args):
     from .constructions import build
     from .verify import verify
     construction = build(args.id, _architecture(args))
-    with _progress(args, f"regionmath verify {args.id}") as show:
+    with _progress(args, f"regionmath verify {args.id}", target=construction.claimed,
+                   target_label="claimed" if construction.exact else "claimed as a lower bound") as show:
         report = verify(construction, method=args.method, time_limit=_time_left(args.time_limit), progress=show)
     if args.json:
         _emit_json(report.as_dict())
@@ -453,7 +442,9 @@ def cmd_arrangement(args):
         summary = arrangements.Arrangement.from_json_file(args.file).summary()
     else:
         if not args.name or args.N is None:
-            raise RegionmathError("give an arrangement NAME N (shi, catalan, braid, generic) or --file hyperplanes.json")
+            from .catalog import ids
+            raise RegionmathError(f"give an arrangement NAME N ({', '.join(ids('arrangements'))}) "
+                                  "or --file hyperplanes.json")
         summary = arrangements.named_summary(args.name, args.N, dim=args.dim)
     if args.json:
         _emit_json({k: (_digits(v) if isinstance(v, int) and not isinstance(v, bool) else v)
@@ -464,45 +455,20 @@ def cmd_arrangement(args):
     return 0
 
 
-#: what `regionmath list` lists
-LIST_KINDS = ("bounds", "constructions", "tables", "arrangements")
-
-
-def _listing(kind):
-    """``(id, kind, source)`` rows for ``regionmath list KIND``, read from the library."""
-    if kind == "bounds":
-        from . import bounds
-        return [(b.id, f"{b.kind} bound, {b.activation}", str(b.source)) for b in bounds.all_bounds()]
-    if kind == "constructions":
-        from . import bounds
-        from .constructions import ids
-        rows = []
-        for cid in ids():
-            b = bounds.REGISTRY.get(cid)
-            rows.append((cid, f"construction for a {b.kind} bound, {b.activation}" if b else "arrangement layer",
-                         str(b.source) if b else "Montúfar et al. 2014, Example 9"))
-        return rows
-    if kind == "tables":
-        from .tables import FIGURES, TABLES
-        return ([(n, "table", (f.__doc__ or "").strip().splitlines()[0]) for n, f in TABLES.items()]
-                + [(n, "figure", (f.__doc__ or "").strip().splitlines()[0] if f.__doc__ else "") for n, f in FIGURES.items()])
-    from .arrangements import NAMED
-    return [(n, f"arrangement, parameters {', '.join(a.parameters)}", a.source) for n, a in NAMED.items()]
-
-
 def cmd_list(args):
-    kinds = [args.what] if args.what else list(LIST_KINDS)
-    listed = {kind: _listing(kind) for kind in kinds}
+    from . import catalog   # the registries' metadata without importing them (no sympy)
+    kinds = [args.what] if args.what else list(catalog.KINDS)
+    listed = {kind: catalog.entries(kind) for kind in kinds}
     if args.json:
-        _emit_json({kind: [{"id": i, "kind": k, "source": src} for i, k, src in rows] for kind, rows in listed.items()})
+        _emit_json({kind: [e._asdict() for e in rows] for kind, rows in listed.items()})
         return 0
     lines = []
     for kind, rows in listed.items():
         if len(kinds) > 1:
             lines += ([""] if lines else []) + [f"{kind}:"]
-        width = max(len(r[0]) for r in rows)
-        kw = max(len(r[1]) for r in rows)
-        lines += [f"  {i:<{width}}  {k:<{kw}}  {src}" for i, k, src in rows]
+        width = max(len(e.id) for e in rows)
+        kw = max(len(e.kind) for e in rows)
+        lines += [f"  {e.id:<{width}}  {e.kind:<{kw}}  {e.source or e.summary}" for e in rows]
     emit("\n".join(lines))
     return 0
 
@@ -554,8 +520,8 @@ def cmd_tables(args):
 
 
 def _construction_ids():
-    from .constructions import ids
-    return "Constructions (ids): " + ", ".join(ids()) + ".\nEach realises the registry bound of the same id (regionmath list constructions)."
+    from .catalog import ids
+    return "Constructions (ids): " + ", ".join(ids("constructions")) + ".\nEach realises the registry bound of the same id (regionmath list constructions)."
 
 
 def _arrangement_description():
@@ -573,7 +539,7 @@ def build_parser():
                        "  regionmath count net.npz\n  regionmath plot net.npz -o regions.png\n\n"
                        "regionmath COMMAND --help describes a command. Docs: docs/ (file format, what is "
                        "counted, exit codes).")
-    from . import __version__
+    from . import __version__, catalog
     p.add_argument("--version", action="version", version=f"regionmath {__version__}")
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     sub.required = True
@@ -682,7 +648,7 @@ def build_parser():
 
     q = sub.add_parser("arrangement", epilog="Examples:\n  regionmath arrangement shi 4\n  regionmath arrangement --file hyperplanes.json --json", help="a hyperplane arrangement's regions and characteristic polynomial",
                        lazy_description=_arrangement_description)
-    q.add_argument("name", nargs="?", choices=["shi", "catalan", "braid", "generic"])
+    q.add_argument("name", nargs="?", choices=catalog.ids("arrangements"))
     q.add_argument("N", nargs="?", type=int)
     q.add_argument("--dim", type=int, default=None, metavar="D",
                    help="ambient dimension of a generic arrangement (default: N)")
@@ -694,7 +660,7 @@ def build_parser():
     q = sub.add_parser("list", help="the ids of bounds, constructions, tables, arrangements",
                        description="One line per id: id, kind, source. Read from the library's registries.",
                        epilog="Examples:\n  regionmath list\n  regionmath list bounds --json")
-    q.add_argument("what", nargs="?", choices=LIST_KINDS, help="what to list (default: everything)")
+    q.add_argument("what", nargs="?", choices=catalog.KINDS, help="what to list (default: everything)")
     q.add_argument("--json", action="store_true", help="print one JSON document")
     q.set_defaults(func=cmd_list)
 

@@ -1,15 +1,22 @@
 """Progress of long work, told truthfully on standard error.
 
 The counters report through a callback that receives a dict now and then (``count``,
-``seconds``, and where the method knows them ``rate``, ``lps``, ``subtrees_done``,
-``subtrees``, ``estimate``). :class:`ProgressReport` is such a callback:
+``seconds``, and where the method knows them ``rate``, ``lps`` (LPs solved), ``subtrees_done``,
+``subtrees``, and an estimate of the total: ``estimate``, ``estimate_error`` (two standard
+errors) and ``estimate_method``, which says how it was made; the enumerator estimates from
+the subtrees it finished, run in random order: :mod:`regionmath.counting.parallel`).
+:class:`ProgressReport` is such a callback:
 
 * on a terminal it draws a tqdm bar (regions found, regions/s, LPs; a total and the time left
-  only where the counter gives an estimate, labelled as one);
+  only where the counter gives an estimate, labelled as one, or a ``target`` such as a
+  construction's claimed count);
 * off a terminal (a log file, a pipe) it writes one plain line every ``every`` seconds
   (default 10), so that a log shows the work is alive;
 * :meth:`ProgressReport.close` ends the bar or the last line, so the result printed next
   stands on its own line; ``quiet=True`` prints nothing.
+
+The time left is ``(estimated total - found) / (regions per second)``: an estimate built on
+an estimate, and labelled so.
 
 Examples
 --------
@@ -20,7 +27,10 @@ Examples
 ...     report({"count": 10, "seconds": 5.0, "rate": 2.0})      # 5 s after the start: too soon
 ...     report({"count": 250, "seconds": 12.0, "rate": 20.8, "lps": 900})
 >>> print(err.getvalue(), end="")
-count: 250 regions, 21 regions/s, 900 LPs, 12 s
+count: 250 regions, 21 regions/s, 900 LPs, 12 s elapsed
+>>> print(describe({"count": 500, "seconds": 10, "rate": 50.0, "lps": 2100, "estimate": 2000,
+...                 "estimate_error": 300, "estimate_method": "from 8 of 64 subtrees sampled at random"}))
+500 regions, 50 regions/s, 2,100 LPs, estimated total 2,000 ± 300 (from 8 of 64 subtrees sampled at random), estimated time left 30 s, 10 s elapsed
 """
 
 from __future__ import annotations
@@ -32,9 +42,13 @@ import time
 __all__ = ["ProgressReport", "describe"]
 
 
-def describe(info: dict) -> str:
-    """One line for a progress dict: what was found, how fast, and an estimate if there is one."""
-    parts = [f"{int(info.get('count', 0)):,} regions"]
+def describe(info: dict, target=None, target_label="claimed") -> str:
+    """One line for a progress dict: what was found, how fast, and an estimate if there is one.
+
+    ``target`` (e.g. the count a construction claims) is shown as "of N claimed".
+    """
+    count = int(info.get("count", 0))
+    parts = [f"{count:,} regions" + (f" of {int(target):,} {target_label}" if target is not None else "")]
     rate = info.get("rate")
     if rate:
         parts.append(f"{rate:,.0f} regions/s")
@@ -42,14 +56,25 @@ def describe(info: dict) -> str:
         parts.append(f"{int(info['lps']):,} LPs")
     if info.get("subtrees"):
         parts.append(f"{int(info.get('subtrees_done', 0)):,}/{int(info['subtrees']):,} subtrees")
-    estimate = info.get("estimate")
-    if estimate:
-        text = f"about {float(estimate):,.0f} in total (estimate)"
-        if rate and estimate > info.get("count", 0):
-            text += f", about {_duration((float(estimate) - info.get('count', 0)) / rate)} left"
+    estimate = _estimate(info)
+    if estimate is not None:
+        text = f"estimated total {estimate:,.0f}"
+        if info.get("estimate_error"):
+            text += f" ± {float(info['estimate_error']):,.0f}"
+        if info.get("estimate_method"):
+            text += f" ({info['estimate_method']})"
         parts.append(text)
-    parts.append(_duration(info.get("seconds", 0)))
+        if rate and estimate > count:
+            parts.append(f"estimated time left {_duration((estimate - count) / rate)}")
+    parts.append(f"{_duration(info.get('seconds', 0))} elapsed")
     return ", ".join(parts)
+
+
+def _estimate(info):
+    """The estimated total, never below the regions already found (the total is at least that)."""
+    if not info.get("estimate"):
+        return None
+    return max(float(info["estimate"]), float(info.get("count", 0)))
 
 
 def _duration(seconds) -> str:
@@ -80,9 +105,15 @@ class ProgressReport:
         Force the terminal (bar) or log (lines) style; default: ``stream.isatty()``.
     clock : callable
         Seconds, monotonic (for tests).
+    target : int or None
+        A count to measure against (e.g. a construction's claimed count), shown as "of N
+        claimed" and as the bar's total when there is no estimate.
+    target_label : str
+        The word after ``target`` (default "claimed").
     """
 
-    def __init__(self, label="", stream=None, quiet=False, every=None, tty=None, clock=time.monotonic):
+    def __init__(self, label="", stream=None, quiet=False, every=None, tty=None, clock=time.monotonic,
+                 target=None, target_label="claimed"):
         if every is None:
             every = float(os.environ.get("REGIONMATH_PROGRESS_SECONDS", "10"))
         self.label = label
@@ -94,6 +125,7 @@ class ProgressReport:
         self.start = clock()
         self.last_line = self.start
         self.info = None
+        self.target, self.target_label = target, target_label
         self._bar = None
 
     def __call__(self, info: dict) -> None:
@@ -106,8 +138,8 @@ class ProgressReport:
         now = self.clock()
         if now - self.last_line >= self.every:
             self.last_line = now
-            print(f"{self.label}: {describe(self.info)}" if self.label else describe(self.info),
-                  file=self.stream, flush=True)
+            text = describe(self.info, self.target, self.target_label)
+            print(f"{self.label}: {text}" if self.label else text, file=self.stream, flush=True)
 
     def _draw_bar(self):
         from tqdm import tqdm
@@ -115,17 +147,20 @@ class ProgressReport:
         if self._bar is None:
             self._bar = tqdm(desc=self.label or None, unit=" regions", file=self.stream, dynamic_ncols=True,
                              total=None, leave=False, mininterval=0.5)
-        estimate = info.get("estimate")
-        if estimate and (self._bar.total is None or self._bar.total != int(estimate)):
-            self._bar.total = int(estimate)      # tqdm then shows a percentage and the time left
+        estimate = _estimate(info)
+        total = int(estimate) if estimate is not None else self.target
+        if total is not None and self._bar.total != int(total):
+            self._bar.total = int(total)      # tqdm then shows a percentage and the time left
         self._bar.n = int(info.get("count", 0))
         extra = {}
         if info.get("lps") is not None:
             extra["LPs"] = f"{int(info['lps']):,}"
         if info.get("subtrees"):
             extra["subtrees"] = f"{int(info.get('subtrees_done', 0))}/{int(info['subtrees'])}"
-        if estimate:
-            extra["total"] = "estimate"
+        if estimate is not None:   # the bar's total and its time left are estimates: say so
+            extra["total"] = "estimate" + (f" ±{float(info['estimate_error']):,.0f}" if info.get("estimate_error") else "")
+        elif self.target is not None:
+            extra["total"] = self.target_label
         self._bar.set_postfix(extra, refresh=False)
         self._bar.refresh()
 

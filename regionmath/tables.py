@@ -31,7 +31,9 @@ from .errors import RegionmathError
 
 
 __all__ = ["AtLeast", "Table", "TABLES", "FIGURES", "FIGURE_RENDERER_FILE", "table", "figure", "to_markdown",
-           "tex_escape", "tex_number", "LONG_TABLE_ROWS", "to_latex", "to_csv", "write_table", "generate",
+           "tex_escape", "tex_text", "tex_number", "breakable_math", "LONG_TABLE_ROWS", "LONG_TABLE_CHARS",
+           "WRAP_CELL_CHARS", "WRAP_CELL_CHARS_LONG",
+           "HEADER_LINE_CHARS", "to_latex", "to_csv", "write_table", "generate",
            "serra2018_sweep", "deep_vs_shallow", "registry_table", "crossover",
            "deep_beats_shallow_threshold", "maxout_bounds", "arrangements_table", "verification_table",
            "serra2018_experiment", "montufar2014_fig1", "records", "bounds_vs_depth",
@@ -58,7 +60,8 @@ class Table:
     """One table: rows of cells (ints are exact, strings are shown as they are).
 
     ``caption`` describes it; ``notes`` are shown below; ``lower_bound_note`` explains the
-    :class:`AtLeast` cells (shown only when there are some).
+    :class:`AtLeast` cells (shown only when there are some). ``landscape``: in LaTeX, a table
+    too wide for a portrait page even with its text wrapped goes on landscape pages.
     """
 
     name: str
@@ -68,6 +71,7 @@ class Table:
     caption: str = ""
     notes: list = field(default_factory=list)
     lower_bound_note: str = "a lower bound only: the count did not finish"
+    landscape: bool = False
 
 
 TABLES: dict = {}
@@ -127,14 +131,16 @@ def to_markdown(t: Table) -> str:
 
 
 _TEX_ESCAPES = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-                "^": r"\textasciicircum{}", "\\": r"\textbackslash{}", "$": r"\$"}
+                "^": r"\textasciicircum{}", "\\": r"\textbackslash{}", "$": r"\$",
+                "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
 _NUMBER = re.compile(r"-?(\d+)(\.\d+)?")
 #: Cells that a numeric column may hold besides numbers.
 _NOT_A_NUMBER = {"", "n/a"}
 
 
 def tex_escape(s: str) -> str:
-    """``s`` as LaTeX text: the ten special characters escaped."""
+    """``s`` as LaTeX text: the ten special characters escaped, and ``< > |`` (which the
+    default OT1 font encoding prints as other glyphs, e.g. ``>`` as an inverted question mark)."""
     return "".join(_TEX_ESCAPES.get(ch, ch) for ch in s)
 
 
@@ -175,62 +181,237 @@ def tex_number(s: str) -> str:
     return ("$-$" if s.startswith("-") else "") + digits + frac
 
 
-def _tex_cell(v, numeric):
+def _tex_cell(v, numeric, wrap=False):
     prefix = ""
     if isinstance(v, AtLeast):
         prefix, v = r"$\geq$\,", v.value
     s = _cell(v)
-    if s.startswith("$") and s.endswith("$") and len(s) > 1:
-        return s  # already LaTeX math
+    if s.startswith("$") and s.endswith("$") and len(s) > 1:   # already LaTeX math
+        return "$" + breakable_math(s[1:-1]) + "$" if wrap else s
     if numeric and _NUMBER.fullmatch(s):
         return prefix + tex_number(s)
+    if wrap:   # file paths and snake_case names may break after / and _
+        return prefix + tex_escape(s).replace("/", r"/\allowbreak{}").replace(r"\_", r"\_\allowbreak{}")
     return prefix + tex_escape(s)
 
 
 #: A table with more rows than this is a longtable (it breaks across pages).
 LONG_TABLE_ROWS = 45
+#: A text column with a cell longer than this (characters) wraps: a tabularx ``X`` column. In
+#: a table on one page only long prose wraps (the table is scaled down instead if it is too
+#: wide); in a table over several pages, which cannot be scaled, shorter text wraps too.
+#: Identifiers (no space) never wrap.
+WRAP_CELL_CHARS = 40
+WRAP_CELL_CHARS_LONG = 20
+#: A table whose prose holds more characters than this runs over pages (taller than a page as
+#: one float).
+LONG_TABLE_CHARS = 4000
+#: Column names longer than this (characters) are stacked on lines broken at spaces and hyphens.
+HEADER_LINE_CHARS = 12
+#: The column type of a wrapping column: ragged right (justified narrow columns gape).
+_WRAP = r">{\raggedright\arraybackslash}X"
+
+
+def tex_text(s: str) -> str:
+    r"""``s`` as LaTeX text: special characters escaped outside ``$...$``, math kept as math
+    (captions, notes and column names may say ``$n_0$``; Markdown renders it as math too).
+
+    >>> print(tex_text("widths n_1, $n_1 \\geq 2$ & 50%"))
+    widths n\_1, $n_1 \geq 2$ \& 50\%
+    """
+    parts = re.split(r"(\$[^$]+\$)", s)
+    return "".join(p if p.startswith("$") and p.endswith("$") and len(p) > 1 else tex_escape(p) for p in parts)
+
+
+def _plain_length(v) -> int:
+    """The printed length of a cell, roughly: LaTeX commands and braces of math not counted."""
+    s = _cell(v.value if isinstance(v, AtLeast) else v)
+    if s.startswith("$"):
+        # a matrix is as wide as its widest row, a fraction as its wider part
+        s = re.sub(r"\\begin\{(\w*matrix)\}(.*?)\\end\{\1\}",
+                   lambda m: max(m.group(2).split("\\\\"), key=len).replace("&", ""), s)
+        s = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", lambda m: max(m.group(1), m.group(2), key=len), s)
+        s = re.sub(r"\\(left|right|binom|sum|prod|min|max)(?![a-zA-Z])|[{}\\^_$]", "", s)
+    return len(s)
+
+
+def _wrapping_columns(t: Table, numeric, limit) -> list:
+    """For each column: True when it is text with spaces and a cell longer than ``limit``
+    characters, or math with a cell longer than 60 (shorter formulas rarely break anywhere)."""
+    def wraps(cells):
+        math = [c for c in cells if _cell(c).startswith("$")]
+        text = [c for c in cells if not _cell(c).startswith("$")]
+        return (any(_plain_length(c) > limit for c in text) and any(" " in _cell(c) for c in text)
+                or any(_plain_length(c) > 60 for c in math))
+    return [not num and wraps([row[j] for row in t.rows]) for j, num in enumerate(numeric)]
+
+
+def _unbreakable(v) -> int:
+    """The longest piece of a cell a line cannot break (characters, roughly)."""
+    s = _cell(v.value if isinstance(v, AtLeast) else v)
+    if s.startswith("$"):
+        pieces = re.split(r" \\\* |[-+=,] ", breakable_math(s[1:-1]))
+        return max(_plain_length("$" + p + "$") for p in pieces)
+    return max((len(w) for w in re.split(r"[\s/_]|(?<=-)", s)), default=0)
+
+
+def _column_widths(t: Table, wrap) -> list:
+    """tabularx width factors of the wrapping columns (their mean is 1): a column's share is
+    its longest unbreakable piece plus its longest text up to 60 characters."""
+    need = [max(_unbreakable(row[j]) for row in t.rows) + min(max(_plain_length(row[j]) for row in t.rows), 60)
+            for j, w in enumerate(wrap) if w]
+    return [len(need) * n / sum(need) for n in need]
+
+
+def _tex_header(name: str, align: str) -> str:
+    """A column name; a long one stacked on lines of about :data:`HEADER_LINE_CHARS` characters
+    (broken after hyphens and at spaces), so that a registry id over a column of numbers does
+    not make the column as wide as the id."""
+    if len(name) <= HEADER_LINE_CHARS or "$" in name:
+        return tex_text(name)
+    lines, cur = [], ""
+    for token in re.findall(r"[^\s-]+-?|-", name):
+        joined = cur + (" " if cur and not cur.endswith("-") else "") + token
+        if cur and len(joined) > HEADER_LINE_CHARS:
+            lines.append(cur)
+            cur = token
+        else:
+            cur = joined
+    lines.append(cur)
+    if len(lines) == 1:
+        return tex_text(name)
+    return r"\begin{tabular}[b]{@{}" + align + "@{}}" + r"\\".join(tex_text(l) for l in lines) + r"\end{tabular}"
+
+
+_BIG_OPERATOR = re.compile(r"\\(sum|prod|bigcup|bigcap)(?![a-zA-Z])")
+_OPERATOR = re.compile(r"([-+=<>,]|\\(cdot|times|leq|geq|le|ge|neq|bmod|pmod)(?![a-zA-Z]))")
+
+
+def _plain_delimiters(latex: str) -> str:
+    r"""``\left( x \right)`` as ``( x )`` where ``x`` has no fraction, matrix or big operator
+    (sizing changes nothing there), and as ``\Bigl( x \Bigr)`` where ``x`` is long (over 60
+    characters: a line may break inside); innermost pairs first."""
+    pair = re.compile(r"\\left(\(|\[|\\lfloor|\\lceil)((?:(?!\\left|\\right).)*?)\\right(\)|\]|\\rfloor|\\rceil)")
+    tall = re.compile(r"\\(frac|begin|sum|prod|binom)(?![a-zA-Z])")
+    while True:
+        m = next((m for m in pair.finditer(latex) if not tall.search(m.group(2)) or len(m.group(2)) > 60), None)
+        if m is None:
+            return latex
+        size = (r"\Bigl", r"\Bigr") if tall.search(m.group(2)) else ("", "")   # long and tall: fixed size
+        opening = size[0] + m.group(1) + (" " if m.group(1).startswith("\\") else "")
+        closing = size[1] + m.group(3) + (" " if m.group(3).startswith("\\") else "")
+        latex = latex[:m.start()] + opening + m.group(2) + closing.rstrip() + latex[m.end():]
+
+
+def breakable_math(latex: str) -> str:
+    r"""Math that may break across lines between the factors of a product.
+
+    TeX breaks inline math only after a binary operator or a relation, so a long product
+    (sympy writes juxtaposed factors) runs into the margin. Between two top-level factors
+    (outside braces and ``\left ... \right``) this puts LaTeX's discretionary times ``\*``:
+    nothing when the line does not break there, a multiplication sign when it does. Never
+    between a big operator (``\sum``, ``\prod`` with their limits) and its summand. And
+    ``\left( ... \right)`` around content without fractions or matrices becomes plain
+    parentheses (the same size there), inside which TeX may break after ``+`` and ``-``.
+
+    >>> print(breakable_math(r"\left(a + 1\right) \left(b + 1\right) \sum_{j=0}^{n} {\binom{n}{j}}"))
+    (a + 1) \* (b + 1) \* \sum_{j=0}^{n} {\binom{n}{j}}
+    >>> print(breakable_math(r"2 \left(\frac{n}{2}\right)^{n_{0}} \left\lfloor{\frac{n}{3}}\right\rfloor"))
+    2 \* \left(\frac{n}{2}\right)^{n_{0}} \* \left\lfloor{\frac{n}{3}}\right\rfloor
+    """
+    latex = _plain_delimiters(latex)
+    chunks, cur, depth, i = [], "", 0, 0
+    while i < len(latex):
+        if latex.startswith(r"\left", i) and not latex[i + 5:i + 6].isalpha():
+            depth += 1
+        elif latex.startswith(r"\right", i) and not latex[i + 6:i + 7].isalpha():
+            depth -= 1
+        elif latex.startswith((r"\lfloor", r"\lceil"), i):
+            depth += 1
+        elif latex.startswith((r"\rfloor", r"\rceil"), i):
+            depth -= 1
+        ch = latex[i]
+        depth += {"{": 1, "}": -1, "(": 1, ")": -1, "[": 1, "]": -1}.get(ch, 0) if (i == 0 or latex[i - 1] != "\\") else 0
+        if ch == " " and depth == 0:
+            chunks.append(cur)
+            cur = ""
+        else:
+            cur += ch
+        i += 1
+    chunks.append(cur)
+    out = chunks[0]
+    for left, right in zip(chunks, chunks[1:]):
+        factor = not (_OPERATOR.match(left) or _OPERATOR.match(right) or _BIG_OPERATOR.match(left) or not left)
+        out += (r" \* " if factor else " ") + right
+    return out
 
 
 def to_latex(t: Table) -> str:
-    """A booktabs table ready for ``\\input``: caption, label ``tab:NAME``, numbers right-aligned
-    with digit grouping, notes below; a ``longtable`` when it has more than
-    :data:`LONG_TABLE_ROWS` rows. Its second line names the packages it needs (booktabs;
-    longtable, amsmath where used).
+    r"""A booktabs table ready for ``\input``: caption, label ``tab:NAME``, numbers right-aligned
+    with digit grouping, notes below; a ``longtable`` (it breaks across pages) when it has
+    more than :data:`LONG_TABLE_ROWS` rows or more than :data:`LONG_TABLE_CHARS` characters of
+    wrapping text. Its second line names the packages it needs.
+
+    It fits the text width: a text column with long cells wraps (a ``tabularx`` ``X`` column,
+    or ``xltabular`` for a long table, taking the width the other columns leave), long column
+    names are stacked on several lines, products in math may break (:func:`breakable_math`),
+    and a table of short cells that is still too wide is scaled down to ``\linewidth``
+    (graphicx's ``\resizebox``, only when wider).
     """
     numeric = _numeric_columns(t)
-    spec = "".join("r" if num else "l" for num in numeric)
-    head = " & ".join(tex_escape(c) for c in t.columns) + r" \\"
-    caption = tex_escape(t.title + (". " + t.caption if t.caption else ""))
-    notes = [tex_escape(n) for n in t.notes]
+    wrap = _wrapping_columns(t, numeric, WRAP_CELL_CHARS)
+    prose = sum(_plain_length(row[j]) for row in t.rows for j, w in enumerate(wrap) if w)
+    long = len(t.rows) > LONG_TABLE_ROWS or prose > LONG_TABLE_CHARS
+    if long:
+        wrap = _wrapping_columns(t, numeric, WRAP_CELL_CHARS_LONG)
+    wraps = any(wrap)
+    factors = iter(_column_widths(t, wrap) if wraps else [])
+    spec = "".join((r">{\hsize=" + f"{next(factors):.2f}" + r"\hsize}" + _WRAP) if w else "r" if num else "l"
+                   for num, w in zip(numeric, wrap))
+    head = " & ".join(_tex_header(c, "r" if num else "l") for c, num in zip(t.columns, numeric)) + r" \\"
+    caption = tex_text(t.title + (". " + t.caption if t.caption else ""))
+    notes = [tex_text(n) for n in t.notes]
     if _has_lower_bounds(t):
-        notes.append(r"$\geq$: " + tex_escape(t.lower_bound_note) + ".")
-    body = [" & ".join(_tex_cell(v, num) for v, num in zip(row, numeric)) + r" \\" for row in t.rows]
-    size = r"\scriptsize" if len(t.columns) > 9 else r"\small"
-    packages = ["booktabs"] + (["longtable"] if len(t.rows) > LONG_TABLE_ROWS else []) + (
-        ["amsmath"] if any(_cell(v).startswith("$") for row in t.rows for v in row) else [])
+        notes.append(r"$\geq$: " + tex_text(t.lower_bound_note) + ".")
+    body = [" & ".join(_tex_cell(v, num, w) for v, num, w in zip(row, numeric, wrap)) + r" \\" for row in t.rows]
+    size = r"\scriptsize" if len(t.columns) > 9 else r"\footnotesize" if long and wraps else r"\small"
+    packages = (["booktabs"] + (["pdflscape"] if t.landscape else []) + (["xltabular"] if long and wraps else ["longtable"] if long else [])
+                + (["tabularx"] if wraps and not long else []) + (["graphicx"] if not long and not wraps else [])
+                + (["amsmath"] if any(_cell(v).startswith("$") for row in t.rows for v in row) else []))
     lines = [_header(t.name, "%"), r"% needs \usepackage{" + ",".join(packages) + "}"]
-    if len(t.rows) > LONG_TABLE_ROWS:
-        lines += ["{" + size, r"\setlength{\tabcolsep}{4pt}", r"\begin{longtable}{" + spec + "}",
+    if t.landscape:
+        lines.append(r"\begin{landscape}")
+    if long:
+        env = "xltabular" if wraps else "longtable"
+        lines += ["{" + size, r"\setlength{\tabcolsep}{" + ("2pt" if len(t.columns) > 9 else "4pt") + "}",
+                  r"\begin{" + env + "}" + (r"{\linewidth}" if wraps else "") + "{" + spec + "}",
                   r"\caption{" + caption + r"}\label{tab:" + t.name + r"}\\", r"\toprule", head, r"\midrule",
                   r"\endfirsthead", r"\toprule", head, r"\midrule", r"\endhead",
                   r"\bottomrule", r"\endfoot"]
         lines += body
-        lines.append(r"\end{longtable}")
+        lines.append(r"\end{" + env + "}")
         lines += [r"\par\noindent " + n for n in notes]
         lines.append("}")
     else:
         lines += [r"\begin{table}[htbp]", r"\centering", size]
         if len(t.columns) > 9:
             lines.append(r"\setlength{\tabcolsep}{3pt}")
-        lines += [r"\caption{" + caption + "}", r"\label{tab:" + t.name + "}",
-                  r"\begin{tabular}{" + spec + "}", r"\toprule", head, r"\midrule"]
+        lines += [r"\caption{" + caption + "}", r"\label{tab:" + t.name + "}"]
+        if wraps:
+            lines.append(r"\begin{tabularx}{\linewidth}{" + spec + "}")
+        else:   # scaled down to the text width only when it is wider
+            lines += [r"\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{%",
+                      r"\begin{tabular}{" + spec + "}"]
+        lines += [r"\toprule", head, r"\midrule"]
         lines += body
-        lines += [r"\bottomrule", r"\end{tabular}"]
+        lines += [r"\bottomrule", r"\end{tabularx}" if wraps else r"\end{tabular}}"]
         if notes:
             lines += [r"\par\smallskip", r"\begin{minipage}{\linewidth}\footnotesize"]
             lines += [n + r"\par" for n in notes]
             lines.append(r"\end{minipage}")
         lines.append(r"\end{table}")
+    if t.landscape:
+        lines.append(r"\end{landscape}")
     return "\n".join(lines)
 
 
@@ -385,7 +566,7 @@ def registry_table() -> Table:
             if b.convolutional:       # a 1 x 2 x 3 image, d_1 filters of 2 x 2 (then n_2 dense units)
                 archs = [Architecture.cnn((1, 2, 3), layers) for layers in (["2:2x2", 3], ["2:2x2"])]
             arch = next((a for a in archs if not b.hypotheses(a)), archs[0])
-            expr = "$" + sp.latex(b.expr(arch)) + "$"
+            expr = "$" + sp.latex(b.expr(arch), mat_str="smallmatrix") + "$"
         try:
             asym = "$" + b.asymptotic("n").latex() + "$"
         except RegionmathError:
@@ -395,12 +576,13 @@ def registry_table() -> Table:
     return Table("registry", "Every bound the toolkit carries",
                  ["id", "kind", "activation", "source", "expression", "growth in n", "stated for",
                   "read for pieces"], rows,
-                 caption="Expressions are the registry's sympy forms in n0, n_1, n_2 (k: maxout rank), for two "
-                         "layers where the result allows it and one otherwise (convolutional entries: a 1 x 2 x 3 image, "
-                         "d_1 filters of 2 x 2, then n_2 dense units); growth for uniform width n with "
-                         "n0 and L fixed. 'stated for': the count the source states the result for (activation "
-                         "regions, Serra 2018 Def. 2; pieces, the function's linear regions, Montufar 2014 "
-                         "Sec. 2.1; both). 'read for pieces': whether and where the statement holds for pieces.")
+                 caption="Expressions are the registry's sympy forms in $n_0$, $n_1$, $n_2$ ($k$: maxout rank), "
+                         "for two layers where the result allows it and one otherwise (convolutional entries: a "
+                         "$1 \\times 2 \\times 3$ image, $d_1$ filters of $2 \\times 2$, then $n_2$ dense units); "
+                         "growth for uniform width $n$ with $n_0$ and $L$ fixed. 'stated for': the count the source "
+                         "states the result for (activation regions, Serra 2018 Def. 2; pieces, the function's linear "
+                         "regions, Montúfar 2014 Sec. 2.1; both). 'read for pieces': whether and where the statement "
+                         "holds for pieces.", landscape=True)
 
 
 @table("crossover")
@@ -568,7 +750,7 @@ def records() -> Table:
              "count in R^n0 too",
              "not searched: no stored network (the search budget went to smaller architectures first)"]
     return Table("records", "Best-known region counts of small architectures", data.columns, data.rows,
-                 caption="Searched networks against the published bounds", notes=notes)
+                 caption="Searched networks against the published bounds", notes=notes, landscape=True)
 
 
 # ------------------------------------------------------------------------------------------
@@ -702,6 +884,7 @@ def serra2018_experiment_figure(out: Path) -> list:
 
 @figure("montufar2014-fig1-plot")
 def montufar2014_fig1_figure(out: Path) -> list:
+    """Montufar 2014 Fig. 1: the regions and boundaries of a shallow (20) and a deep (10, 10) net on a sinusoid."""
     from .experiments import montufar2014 as exp
     t = montufar2014_fig1()
     return _paper_figure(out, "montufar2014-fig1-plot", exp.figure1, t.columns, t.rows)
@@ -709,6 +892,7 @@ def montufar2014_fig1_figure(out: Path) -> list:
 
 @figure("montufar2014-appg-plot")
 def montufar2014_appg_figure(out: Path) -> list:
+    """Montufar 2014 App. G: inputs in different regions that one layer-2 unit maps alike."""
     from .experiments import montufar2014 as exp
     return _paper_figure(out, "montufar2014-appg-plot", exp.appendix_g_figure, ["figure"],
                          [["inputs in different regions that one layer-2 unit identifies (App. G)"]])

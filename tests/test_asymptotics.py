@@ -279,13 +279,35 @@ def test_crossover_rows_against_brute_force(n0_):
     assert abs(A.crossover(n0_, depth=2).estimate - 2 * n0_) < 1e-6
 
 
-def test_crossover_time_limit_and_progress():
+def test_crossover_time_limit_and_progress(monkeypatch):
+    """On the search's own clock (here a fake one that advances 0.25 s per reading, so the
+    test does not depend on the machine's load): progress about once a second, and at the
+    time limit an incomplete record whose ``searched_to`` is the last value tried."""
     need(PASCANU, ZAS)
+    import importlib
+    import types
+    module = importlib.import_module("regionmath.asymptotics.crossover")
+    readings = iter(0.25 * i for i in range(10**6))
+    monkeypatch.setattr(module, "time", types.SimpleNamespace(monotonic=lambda: next(readings)))
     seen = []
     # Pascanu's bound ~ n^(n0+1) never catches Phi(~n^2/(n0+1), n0) ~ n^(2 n0) for n0 >= 2
     c = A.crossover(3, depth=2, by="parameters", deep=PASCANU, limit=10**7, time_limit=1.5, progress=seen.append)
-    assert not c.complete and c.exact is None and c.searched_to >= 50 and seen
-    assert all(info["variable"] == "n" and info["at"] <= c.searched_to + 1 for info in seen)
+    # readings 0 (start), then one per candidate: 0.25, 0.5, ...; the candidate read at 1.75 s
+    # (the 7th) finds the limit passed, so the 6 before it were tried
+    first = next(w for w in range(1, 100) if bounds.get(PASCANU).applies(Architecture(3, (w, w))))
+    assert not c.complete and c.exact is None and c.searched_to == first + 5 and "time limit" in c.note
+    assert [info["seconds"] for info in seen] == [1.0] and seen[0] == {"variable": "n", "at": first + 3,
+                                                                       "seconds": 1.0}
+
+
+def test_crossover_time_limit_on_the_real_clock():
+    """The same search with the machine's clock stops, incomplete, soon after its limit."""
+    need(PASCANU, ZAS)
+    import time
+    start = time.monotonic()
+    c = A.crossover(3, depth=2, by="parameters", deep=PASCANU, limit=10**7, time_limit=0.5)
+    assert not c.complete and c.exact is None and "time limit" in c.note
+    assert time.monotonic() - start < 0.5 + 30     # one candidate's exact values past the limit at most
 
 
 def test_crossover_without_growth():

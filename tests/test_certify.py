@@ -4,6 +4,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from regionmath.counting import Region, RegionArray
 from regionmath.counting.certify import certify_arrays, certify_regions, certify_witness
@@ -90,3 +92,12 @@ def test_float_filter_never_certifies_what_exact_arithmetic_refuses(seed):
         bulk = certify_arrays(net, P, X)
         single = [certify_witness(net, tuple(int(v) for v in p), x) for p, x in zip(P, X)]
         assert bulk.tolist() == single
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 2), min_size=3, max_size=3), max_size=9))
+def test_distinct_says_whether_a_pattern_repeats(rows):
+    """RegionArray.distinct against a set of tuples (it sorts rows and compares neighbours)."""
+    patterns = np.array(rows, dtype=np.int8).reshape(len(rows), 3)
+    regions = RegionArray(patterns, np.zeros((len(rows), 1)))
+    assert regions.distinct() == (len({tuple(r) for r in rows}) == len(rows))

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from regionmath import bounds
-from regionmath.cli import LIST_KINDS, build_parser, main
+from regionmath.catalog import KINDS
+from regionmath.cli import build_parser, main
 from regionmath.network import Network
 
 CLI = [sys.executable, "-m", "regionmath"]
@@ -48,7 +49,7 @@ def test_list_bounds_has_one_line_per_registry_entry(capsys):
 def test_list_everything_as_json(capsys):
     assert main(["list", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert list(doc) == list(LIST_KINDS)
+    assert list(doc) == list(KINDS)
     from regionmath.constructions import ids
     from regionmath.tables import FIGURES, TABLES
     assert [r["id"] for r in doc["constructions"]] == ids()
@@ -102,9 +103,39 @@ def test_progress_off_a_terminal_goes_to_stderr_in_lines(tmp_path):
     assert progress and all(l.startswith(f"regionmath count {net}: ") for l in progress)
     out = r.stdout.splitlines()
     assert len(out) == 1 and out[0].split()[1] == "regions" and "complete" in out[0]
+    # what the lines tell: regions, rate, LPs solved, and (once subtrees finished) an
+    # estimate of the total and of the time left, each labelled as an estimate
+    assert all(" LPs, " in l and l.endswith(" elapsed") for l in progress)
+    estimated = [l for l in progress if "estimated total" in l]
+    assert estimated and all("subtrees sampled at random" in l for l in estimated)
+    assert any("estimated time left" in l for l in estimated)   # none once the estimate is reached
     quiet = run("count", net, "--jobs", "1", "--quiet", env={"REGIONMATH_PROGRESS_SECONDS": "0.2"})
     assert "regions/s" not in quiet.stderr and quiet.stdout == r.stdout.replace(
         r.stdout.split("; ")[-1], quiet.stdout.split("; ")[-1])
+
+
+def test_progress_and_result_in_one_log_keep_their_own_lines(tmp_path):
+    """`regionmath count net.npz > log 2>&1`: every progress line is whole, and the result is
+    the last line, alone (it was once glued to the last progress line)."""
+    net = tmp_path / "net.npz"
+    _slow_net(net)
+    log = tmp_path / "count.log"
+    with open(log, "w") as f:
+        r = subprocess.run(CLI + ["count", str(net), "--jobs", "1"], stdout=f, stderr=subprocess.STDOUT, text=True,
+                           timeout=300, env={**os.environ, "REGIONMATH_PROGRESS_SECONDS": "0.2"})
+    assert r.returncode == 0
+    lines = log.read_text().splitlines()
+    assert len(lines) >= 2 and all(l.startswith(f"regionmath count {net}: ") and " LPs, " in l for l in lines[:-1])
+    assert lines[-1].split(" regions (complete; enumerate; certified; ")[0].isdigit()
+
+
+def test_verify_shows_progress_against_the_claim():
+    r = run("verify", "montufar2014-thm4", "--n0", 2, "--widths", "4,4", env={"REGIONMATH_PROGRESS_SECONDS": "0"})
+    assert r.returncode == 0, r.stderr
+    lines = [l for l in r.stderr.splitlines() if l.startswith("regionmath verify montufar2014-thm4: ")]
+    claimed = r.stdout.split("claimed ")[1].split(",")[0]      # the report: "claimed 36, counted 36 ..."
+    assert lines and all(f" of {int(claimed):,} claimed, " in l and " LPs, " in l for l in lines)
+    assert len(r.stdout.splitlines()) == 1
 
 
 def test_plot_writes_the_picture_and_refuses_bad_input(tmp_path):

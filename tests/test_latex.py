@@ -51,10 +51,11 @@ def latex_problems(text: str) -> list:
             problems.append(f"\\end{{{env}}} does not match")
     if stack:
         problems.append(f"unclosed environments {stack}")
-    spec = re.search(r"\\begin\{(?:tabular|longtable)\}\{([lrc]+)\}", body)
+    spec = re.search(r"\\begin\{(?:tabular|longtable|tabularx|xltabular)\}(?:\{\\linewidth\})?"
+                     r"\{((?:[lrcX]|>\{[^{}]*\})+)\}", body)
     if spec is None:
-        return problems + ["no tabular or longtable with a column spec"]
-    ncols = len(spec.group(1))
+        return problems + ["no tabular, longtable, tabularx or xltabular with a column spec"]
+    ncols = len(re.findall(r"[lrcX]", re.sub(r">\{[^{}]*\}", "", spec.group(1))))
     for line in body.splitlines():
         if not line.endswith(r"\\") or line.startswith(r"\caption"):
             continue
@@ -103,20 +104,67 @@ def test_numbers_are_right_aligned_and_grouped():
     assert tables.tex_number("1000000") == r"1\,000\,000" and tables.tex_number("-12345.5") == r"$-$12\,345.5"
 
 
+def test_tables_fit_the_page_by_construction():
+    """What makes a table fit: prose wraps (tabularx X columns, xltabular over pages), a table
+    of short cells too wide for the page is scaled down (only when wider), long column names
+    are stacked, products in math may break, a landscape table says so."""
+    words = "a long sentence of prose that has to wrap inside its column"
+    prose = tables.to_latex(tables.Table("p", "P", ["id", "note"], [["a", words]]))
+    assert r"\begin{tabularx}{\linewidth}{l>{\hsize=1.00\hsize}>{\raggedright\arraybackslash}X}" in prose
+    assert "tabularx" in prose.splitlines()[1] and not latex_problems(prose)
+    wide = tables.to_latex(tables.Table("w", "W", [f"montufar2014-thm{i}" for i in range(16)], [list(range(16))]))
+    assert r"\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{%" in wide and "graphicx" in wide
+    assert r"\begin{tabular}[b]{@{}r@{}}montufar2014-\\thm0\end{tabular}" in wide and not latex_problems(wide)
+    long = tables.to_latex(tables.Table("l", "L", ["id", "note"], [[str(i), words] for i in range(50)], landscape=True))
+    assert r"\begin{xltabular}{\linewidth}" in long and r"\begin{landscape}" in long and not latex_problems(long)
+    assert "xltabular" in long.splitlines()[1] and "pdflscape" in long.splitlines()[1]
+    math = tables.to_latex(tables.Table("m", "M", ["id", "expression"],
+                                        [["a", "$" + r"\left(a + 1\right) " * 20 + "$"]]))
+    assert r"(a + 1) \* (a + 1)" in math and not latex_problems(math)
+    assert tables.tex_text("$n_0$ > 2 & n_1") == r"$n_0$ \textgreater{} 2 \& n\_1"
+
+
+def _overfull(log: str) -> list:
+    """The "Overfull \\hbox" and "Float too large" warnings of a pdflatex log."""
+    return re.findall(r"Overfull \\hbox \([\d.]+pt too wide\)[^\n]*|Float too large[^\n]*", log)
+
+
+def _compile(tmp_path, name, inputs, packages):
+    doc = [r"\documentclass{article}", r"\usepackage{" + ",".join(sorted(packages)) + "}",
+           r"\usepackage[margin=1.5cm]{geometry}", r"\begin{document}"]
+    doc += [rf"\input{{{p}}}" + "\n" + r"\clearpage" for p in inputs]
+    doc.append(r"\end{document}")
+    (tmp_path / f"{name}.tex").write_text("\n".join(doc))
+    for _ in range(3):   # longtable settles its column widths over runs ("Rerun LaTeX")
+        run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=600)
+        log = (tmp_path / f"{name}.log").read_text(errors="replace")
+        if run.returncode != 0 or "Rerun" not in log:
+            break
+    return run, log
+
+
 @pytest.mark.heavy
-def test_every_tex_table_compiles(tmp_path):
+def test_every_tex_table_compiles_and_fits_the_page(tmp_path):
     """pdflatex (Debian: texlive-latex-recommended, texlive-latex-extra) compiles a document
-    that \\input s every table; any error fails."""
+    that \\input s every table, with the packages each table's second line names, on pages
+    with 1.5 cm margins: any error fails, and so does any overfull line (a table or a cell
+    running into the margin) or float taller than the page. The check itself is shown to
+    fail on a table made too wide."""
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex is not installed (apt-get install texlive-latex-recommended texlive-latex-extra)")
-    doc = [r"\documentclass{article}", r"\usepackage{booktabs,longtable,amsmath}",
-           r"\usepackage[margin=1.5cm]{geometry}", r"\begin{document}"]
-    doc += [rf"\input{{{p.as_posix()}}}" + "\n" + r"\clearpage" for p in TEX]
-    doc.append(r"\end{document}")
-    (tmp_path / "all.tex").write_text("\n".join(doc))
-    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "all.tex"], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=300)
-    log = run.stdout[-3000:]
-    assert run.returncode == 0, log
-    assert "Undefined control sequence" not in run.stdout and "Missing $" not in run.stdout, log
+    packages = set()
+    for p in TEX:
+        packages |= set(re.search(r"% needs \\usepackage\{(.*)\}", p.read_text()).group(1).split(","))
+    run, log = _compile(tmp_path, "all", [p.as_posix() for p in TEX], packages)
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "Undefined control sequence" not in run.stdout and "Missing $" not in run.stdout, run.stdout[-3000:]
     assert (tmp_path / "all.pdf").stat().st_size > 0
+    assert not _overfull(log), _overfull(log)[:10]
+    # mutation: the widest table without what makes it fit runs into the margin, and the check sees it
+    wide = (ROOT / "serra2018-experiment.tex").read_text()
+    unfitted = wide.replace(r"\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{%", "{%")
+    assert unfitted != wide
+    (tmp_path / "unfitted.tex").write_text(unfitted.replace(r"\scriptsize", r"\normalsize"))
+    run, log = _compile(tmp_path, "mutant", ["unfitted.tex"], packages)
+    assert run.returncode == 0 and _overfull(log)

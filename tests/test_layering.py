@@ -19,7 +19,8 @@ LAYERS = (
     ("theory", ("bounds", "arrangements", "asymptotics")),
     ("constructions", ("constructions",)),
     ("counting", ("counting",)),
-    ("applications", ("verify", "estimate", "search", "records", "pictures", "experiments", "tables", "progress")),
+    ("applications", ("verify", "estimate", "search", "records", "pictures", "experiments", "tables", "progress",
+                      "catalog", "_catalog_data")),
     ("cli", ("cli", "__main__")),
 )
 

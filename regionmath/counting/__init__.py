@@ -33,16 +33,32 @@ Examples
 from __future__ import annotations
 
 import importlib
+import math
+import numbers
 import time
 from dataclasses import dataclass
 
-import numpy as np
-
 from ..errors import RegionmathError
-from .result import INCOMPLETE_REASONS, CountResult, Region, RegionArray
 
 __all__ = ["count_regions", "CountResult", "Region", "RegionArray", "CountingMethod", "COUNTING_METHODS",
            "METHODS", "DEFINITIONS", "DOMAINS", "RN0", "INCOMPLETE_REASONS"]
+
+# The result types load numpy: they are imported on first use, so that the command line can
+# read the method table (its --help) without numpy.
+_RESULT_NAMES = ("INCOMPLETE_REASONS", "CountResult", "Region", "RegionArray")
+
+
+def __getattr__(name):
+    if name in _RESULT_NAMES:
+        value = getattr(importlib.import_module(f"{__name__}.result"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_RESULT_NAMES))
+
 
 #: the share of a time limit given to the counter; the rest is for certifying what it found
 CERTIFY_SHARE = 0.95
@@ -217,9 +233,9 @@ def check_time_limit(time_limit):
     """``time_limit`` as a float number of seconds (None: no limit); anything else raises."""
     if time_limit is None:
         return None
-    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float, np.integer, np.floating)):
+    if isinstance(time_limit, bool) or not isinstance(time_limit, numbers.Real):   # numpy's too
         raise RegionmathError(f"time limit must be a positive number of seconds or None, got {time_limit!r}")
-    if not (time_limit > 0 and np.isfinite(time_limit)):
+    if not (time_limit > 0 and math.isfinite(time_limit)):
         raise RegionmathError(f"time limit must be a positive, finite number of seconds, got {time_limit!r}")
     return float(time_limit)
 
@@ -253,7 +269,11 @@ def _recertify(network, result, bounded) -> bool:
     (``undecided-lp``). Returns True when every remaining region is certified.
     """
     from fractions import Fraction
+
+    import numpy as np
+
     from .exact_lp import decide_pattern
+    from .result import Region, RegionArray
     regions = result.regions
     if regions.certified is None:
         regions.certified = np.zeros(len(regions), dtype=bool)

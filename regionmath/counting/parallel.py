@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import signal
 import threading
 import time
@@ -190,7 +191,13 @@ def count_enumerate(network, time_limit=None, definition="interior", progress=No
     definition : {"interior"}
         Only the toolkit's definition (regions with non-empty interior) is enumerated.
     progress : callable or None
-        Called with ``{"count", "seconds", "rate"}`` (regions per second) now and then.
+        Called now and then with ``{"count", "seconds", "rate"}`` (regions per second),
+        ``lps`` (LPs solved so far), ``subtrees_done``, ``subtrees``, and once enough
+        subtrees have finished an estimate of the total: ``estimate``, ``estimate_error``
+        (two standard errors), ``estimate_method``. The subtrees run in a random order, so
+        the first ones finished are a random sample of all; the estimate is the sample
+        mean times the number of subtrees (unbiased; the error counts the finite
+        population). It costs no LP.
     jobs : int or None
         Local worker processes (default: every core; 1 runs in this process).
     client : dask.distributed.Client or None
@@ -263,7 +270,8 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
             roots, count, complete, leaves = enum.split(split_depth, deadline=deadline, collect=collect)
             depth = split_depth
         else:
-            single = workers == 1 and ck is None
+            # one subtree is fastest alone; shown progress needs many to estimate the total
+            single = workers == 1 and ck is None and progress is None
             depth, roots, count, complete, leaves = _choose_depth(enum, 1 if single else 32 * workers, deadline,
                                                                   collect)
         split_reason = None if complete else _why_stopped(deadline, None)
@@ -278,6 +286,14 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
 
     pats_parts, wits_parts = [leaves[0]], [leaves[1]]
     total = count  # regions found above the split depth (only when the whole tree is that shallow)
+    above = count
+    # the subtrees run in a random order (fixed by the network), so that those finished first
+    # are a random sample of all of them: the progress's estimate of the total (_estimate)
+    order = [_key(r[0]) for r in roots]
+    random.Random(int(key[:16], 16)).shuffle(order)
+    rank = {k: i for i, k in enumerate(order)}
+    roots = sorted(roots, key=lambda r: rank[_key(r[0])])
+    sizes = {}            # finished subtree -> its count
     resumed = 0
     if ck is not None and ck.done:
         known = {_key(r[0]) for r in roots}
@@ -286,6 +302,7 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
                                   "give a new path to start afresh")
         resumed = len(ck.done)
         total += sum(ck.done.values())
+        sizes.update(ck.done)
         stored = ck.stored_regions() if collect else None
         if stored is not None:
             pats_parts.append(stored[0])
@@ -296,12 +313,12 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
     roots = list(roots)
     # "stopped": no more subtrees are started (time limit, Ctrl-C, a lost worker); a subtree
     # left undecided by an LP only leaves its own regions out, the others are still counted
-    state = {"total": total, "last": 0.0, "complete": complete, "lps": lps, "error": None,
+    state = {"total": total, "last": 0.0, "lp_mark": 0, "complete": complete, "lps": lps, "error": None,
              "interrupted": split_reason == "interrupted", "finished": resumed, "stopped": not complete,
              "undecided": int(split_reason == "undecided-lp"), "timed_out": split_reason == "time-limit",
              "proofs": dict(enum.stats)}
 
-    def report(current=0):
+    def report(current=0, current_lps=0):
         if progress is None:
             return
         now = time.perf_counter()
@@ -311,7 +328,8 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
         seconds = now - start
         n = state["total"] + max(current, 0)
         progress({"count": n, "seconds": seconds, "rate": n / seconds if seconds > 0 else 0.0,
-                  "subtrees_done": state["finished"], "subtrees": n_roots + resumed})
+                  "lps": state["lps"] + current_lps, "subtrees_done": state["finished"],
+                  "subtrees": n_roots + resumed, **_estimate(order, sizes, above)})
 
     def accept(result):
         prefix, n, done, pats, wits, n_lps, why = result[:7]
@@ -324,6 +342,7 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
             wits_parts.append(wits)
         if done:
             state["finished"] += 1
+            sizes[_key(prefix)] = n
             if ck is not None:
                 ck.record(prefix, n, pats if collect else pats[:0], wits if collect else wits[:0])
         else:
@@ -344,8 +363,9 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
                 # subtrees run here first: a count that ends within SERIAL_SECONDS never pays
                 # for starting processes (which made small counts slower than one process)
                 budget = float("inf") if workers == 1 or len(roots) == 1 else start + SERIAL_SECONDS
-                enum.tick = lambda: report(enum.leaf_count)
+                enum.tick = lambda: report(enum.leaf_count, enum.lp_count - state["lp_mark"])
                 while roots and not state["stopped"] and time.perf_counter() < budget:
+                    state["lp_mark"] = enum.lp_count
                     accept(_serial(enum, roots.pop(0), deadline, collect))
                 enum.tick = None
                 if roots and not state["stopped"]:
@@ -353,6 +373,12 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
         except KeyboardInterrupt:
             state["interrupted"] = True
             state["complete"] = False
+            if enum.tick is not None and collect:   # stopped in a subtree run here: keep the regions it stored
+                pats, wits = enum._take_leaves()
+                state["total"] += len(pats)
+                state["lps"] += enum.lp_count - state["lp_mark"]
+                pats_parts.append(pats)
+                wits_parts.append(wits)
     if deadline is not None and time.time() >= deadline and state["finished"] < n_roots + resumed:
         state["timed_out"] = True
     finished_all = state["complete"] and state["finished"] == n_roots + resumed and state["error"] is None
@@ -380,6 +406,32 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
         info["checkpoint"] = str(ck.path)
     return CountResult(count=state["total"], method="enumerate", complete=bool(finished_all),
                        seconds=time.perf_counter() - start, regions=regions, info=info, incomplete_reason=reason)
+
+
+def _estimate(order, sizes, above, least=3) -> dict:
+    """The total number of regions estimated from the subtrees finished so far.
+
+    The subtrees run in a random order (``order``). Its first ``k`` subtrees, once all of them
+    have finished, are a simple random sample of the ``n`` subtrees, so ``above + n * mean``
+    of their counts is an unbiased estimate of the total (``above``: the regions met above
+    the split), with standard error ``n s sqrt((1 - k/n) / k)`` (``s`` the sample standard
+    deviation; finite population correction). Subtrees finished out of order (another
+    worker was quicker) wait until those before them finish: the quick ones are the small
+    ones, and counting them first would bias the estimate low. No estimate from fewer than
+    ``least`` subtrees, nor when every subtree has finished (the count is then exact).
+
+    Returns ``{}`` or ``{"estimate", "estimate_error" (two standard errors),
+    "estimate_method"}``.
+    """
+    k, n = 0, len(order)
+    while k < n and order[k] in sizes:
+        k += 1
+    if k < least or k == n:
+        return {}
+    x = np.array([sizes[key] for key in order[:k]], dtype=float)
+    error = 2 * n * float(x.std(ddof=1)) * ((1 - k / n) / k) ** 0.5
+    return {"estimate": above + n * float(x.mean()), "estimate_error": error,
+            "estimate_method": f"from {k} of {n} subtrees sampled at random"}
 
 
 def _why_stopped(deadline, stop_event):
