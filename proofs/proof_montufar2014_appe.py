@@ -17,6 +17,14 @@ Verdict
   widths are (output positions) x (filters): **proved** (the maximum over a subset of the
   weights is at most the maximum over all); checked on counted random convolutional nets
   against Theorem 1 of the dense architecture (evidence for the counts, not for the bound).
+* The toolkit's dense matrix of a 2-D layer with channels, stride and zero padding
+  (``regionmath.convolution.conv_matrix``, what ``Network`` and ``from_torch`` use) equals
+  direct correlation of the padded input (scipy), exactly on integer data.
+* Registry entry ``montufar2014-appe``: App. E states no number; the toolkit's reading, "every
+  dense upper bound of the same widths bounds the CNN", takes the tightest such entry. Checked:
+  its value is that entry's, attained by a counted one-layer CNN (a ``4 x 4`` image, two
+  ``2 x 2`` filters of stride 2: 256 = ``2^8``, counted exactly) and not by another (``2 x 3``,
+  five ``2 x 2`` filters: at most 836 by Xiong's formula, below the dense ``Phi(10, 6) = 848``).
 * "The only difference": the restriction **can lower the maximum strictly**: input length 2,
   filter size 1, two filters (4 units) has at most ``3 * 3 = 9`` regions, while 4 dense units
   in ``R^2`` reach ``Phi(4, 2) = 11``. **Proved** (the 4 hyperplanes are ``x_p = -c_f / w_f``:
@@ -40,6 +48,7 @@ from scipy.signal import correlate2d
 
 from _proofkit import brute_patterns, exact_pattern_ok, registry_entry, whitney_regions
 from regionmath import Architecture
+from regionmath.convolution import ConvLayer, conv_matrix
 
 
 def conv1d_matrix(filters, length):
@@ -129,3 +138,51 @@ def test_restricted_weights_lose_regions():
     found = brute_patterns(W, b, box=([-5, -5], [5, 5]))
     assert all(exact_pattern_ok(W, b, p, x) for p, x in found.items())
     assert len(found) == 9
+
+
+def direct_correlation(x, filters, bias, stride, padding):
+    """A 2-D convolutional layer computed directly: zero-pad, correlate each channel (scipy),
+    sum over channels, subsample by the stride, add the bias; flattened (filter, row, column)."""
+    xp = np.pad(x, ((0, 0), (padding[0], padding[0]), (padding[1], padding[1])))
+    out = []
+    for f in range(filters.shape[0]):
+        full = sum(correlate2d(xp[c], filters[f, c], mode="valid") for c in range(x.shape[0]))
+        out.append(full[::stride[0], ::stride[1]] + bias[f])
+    return np.array(out).reshape(-1)
+
+
+def test_library_matrix_is_direct_correlation():
+    rng = np.random.default_rng(18)
+    for _ in range(40):
+        C, H, W, F = (int(v) for v in rng.integers(1, 4, 4))
+        H, W = H + 1, W + 2
+        kh, kw = int(rng.integers(1, H + 1)), int(rng.integers(1, W + 1))
+        stride = tuple(int(v) for v in rng.integers(1, 3, 2))
+        padding = tuple(int(v) for v in rng.integers(0, 2, 2))
+        layer = ConvLayer(C, H, W, F, (kh, kw), stride, padding)
+        filters = rng.integers(-5, 6, (F, C, kh, kw))
+        bias = rng.integers(-5, 6, F)
+        x = rng.integers(-9, 10, (C, H, W))
+        A, b = conv_matrix(layer, filters, bias)
+        assert np.array_equal(A @ x.reshape(-1) + b, direct_correlation(x, filters, bias, stride, padding))
+
+
+def test_registry_entry_takes_the_tightest_dense_bound():
+    from fractions import Fraction
+    from regionmath.bounds import tightest_upper
+    from regionmath.counting import count_regions
+    from regionmath.network import Network
+    entry = registry_entry("montufar2014-appe")
+    for shape, layers in (((1, 2, 3), ["5:2x2"]), ((1, 3, 3), ["2:2x2", 3]), ((2, 3, 3), ["2:2x2:s2:p1", "1:1x1"])):
+        arch = Architecture.cnn(shape, layers)
+        assert entry.value(arch) == tightest_upper(arch.dense())[1]
+    arch = Architecture.cnn((1, 4, 4), ["2:2x2:s2"])
+    rng = np.random.default_rng(19)
+    layer = arch.conv[0]
+    f = np.vectorize(Fraction, otypes=[object])(rng.integers(-20, 21, (2, 1, 2, 2)))
+    W, b = conv_matrix(layer, f, [Fraction(int(v)) for v in rng.integers(-20, 21, 2)])
+    counted = count_regions(Network.from_exact([W], [b], conv=[layer]), domain="R^n0")
+    assert counted.complete and counted.certified
+    assert counted.count == entry.value(arch) == 256
+    assert entry.value(Architecture.cnn((1, 2, 3), ["5:2x2"])) == 848 > registry_entry("xiong2020-one-layer").value(
+        Architecture.cnn((1, 2, 3), ["5:2x2"])) == 836

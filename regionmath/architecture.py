@@ -1,8 +1,14 @@
-"""Architectures of fully connected piecewise-linear networks.
+"""Architectures of piecewise-linear networks: fully connected and convolutional layers.
 
 An :class:`Architecture` is the shape of a network: the input dimension ``n0``, the widths
 ``n_1, ..., n_L`` of its hidden layers, the activation (``"relu"`` or ``"maxout"``) and, for
 maxout, the rank ``k`` (number of affine pieces per unit). It is validated and immutable.
+
+A ReLU architecture may have convolutional layers (``conv``: per hidden layer a
+:class:`~regionmath.convolution.ConvLayer` or None for a dense layer). A convolutional layer of
+``filters`` filters with ``P`` output positions has width ``n_l = filters * P`` (its units) and
+is, for counting, a dense layer with a structured matrix (Montúfar et al. 2014, App. E); only
+its parameter count and the bounds that need the structure (Xiong et al. 2020) differ.
 
 Examples
 --------
@@ -14,6 +20,11 @@ Examples
 21
 >>> Architecture(2, (3,), activation="maxout", rank=3).parameter_count()   # 3 units * 3 pieces * (2 + 1)
 27
+>>> cnn = Architecture.cnn((1, 3, 3), ["2:2x2", 10])    # 2 filters 2x2 on a 3x3 image, then 10 dense units
+>>> cnn.n0, cnn.widths, cnn.N, cnn.L, str(cnn)
+(9, (8, 10), 18, 2, '1x3x3->conv2:2x2=8-10')
+>>> cnn.parameter_count()        # conv: 2 * (4 + 1); dense: 10 * (8 + 1)
+100
 >>> Architecture(2, (0, 3))
 Traceback (most recent call last):
 ...
@@ -23,8 +34,9 @@ regionmath.errors.RegionmathError: widths must be positive integers, got 0 at la
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .convolution import ConvLayer, parse_conv_spec
 from .errors import RegionmathError
 
 ACTIVATIONS = ("relu", "maxout")
@@ -52,12 +64,18 @@ class Architecture:
     activation : {"relu", "maxout"}
     rank : int
         1 for relu; the number of pieces ``k >= 2`` of every unit for maxout.
+    conv : sequence of ConvLayer or None, optional
+        Per hidden layer, its convolutional structure or None (dense); empty (the default) or
+        all None: a fully connected network. A convolutional layer ``l`` needs
+        ``conv[l].inputs == n_{l-1}`` and ``conv[l].units == n_l``; two convolutional layers in
+        a row need the first's output shape to be the second's input shape. ReLU only.
     """
 
     n0: int
     widths: tuple
     activation: str = "relu"
     rank: int = 1
+    conv: tuple = field(default=(), repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "n0", _positive_int(self.n0, "n0 (the input dimension)"))
@@ -80,6 +98,86 @@ class Architecture:
             raise RegionmathError(f"a relu architecture has rank 1, got rank {self.rank} (use activation='maxout')")
         if self.activation == "maxout" and self.rank < 2:
             raise RegionmathError(f"a maxout architecture needs rank >= 2, got {self.rank}")
+        object.__setattr__(self, "conv", self._checked_conv())
+
+    def _checked_conv(self) -> tuple:
+        try:
+            conv = tuple(self.conv or ())
+        except TypeError:
+            raise RegionmathError(f"conv must list, per hidden layer, a ConvLayer or None, got {self.conv!r}") from None
+        if not any(c is not None for c in conv):
+            return ()
+        if len(conv) != self.L:
+            raise RegionmathError(f"conv must have one entry (ConvLayer or None) per hidden layer: {self.L}, got {len(conv)}")
+        if self.activation != "relu":
+            raise RegionmathError("convolutional layers are supported for relu architectures only")
+        sizes = self.layer_sizes
+        for l, c in enumerate(conv, 1):
+            if c is None:
+                continue
+            if not isinstance(c, ConvLayer):
+                raise RegionmathError(f"conv[{l - 1}] must be a ConvLayer or None, got {type(c).__name__}")
+            if c.inputs != sizes[l - 1] or c.units != sizes[l]:
+                raise RegionmathError(f"layer {l} is a convolution from {c.inputs} inputs to {c.units} units "
+                                      f"({'x'.join(map(str, c.in_shape))} -> {'x'.join(map(str, c.out_shape))}), "
+                                      f"but the architecture has {sizes[l - 1]} -> {sizes[l]}")
+            prev = conv[l - 2] if l >= 2 else None
+            if prev is not None and prev.out_shape != c.in_shape:
+                raise RegionmathError(f"layer {l - 1} outputs {'x'.join(map(str, prev.out_shape))} but the convolution of "
+                                      f"layer {l} reads {'x'.join(map(str, c.in_shape))}")
+        return conv
+
+    @classmethod
+    def cnn(cls, input_shape, layers) -> "Architecture":
+        """A ReLU architecture from an input shape ``(channels, height, width)`` and its hidden
+        layers in order: a :class:`~regionmath.convolution.ConvLayer`, a text
+        ``"FILTERS:KHxKW[:sS][:pP]"`` (:data:`~regionmath.convolution.CONV_SPEC_FORMAT`) or a
+        dict ``{filters, kernel[, stride, padding]}`` for a convolution on the current shape,
+        or an int for a dense layer (after which no convolution may follow).
+
+        Raises
+        ------
+        RegionmathError
+            For a layer that does not fit, or a convolution after a dense layer.
+        """
+        from .convolution import _shape3
+        shape = _shape3(input_shape)
+        n0 = shape[0] * shape[1] * shape[2]
+        widths, conv = [], []
+        for i, layer in enumerate(layers, 1):
+            if isinstance(layer, numbers.Integral) and not isinstance(layer, bool):
+                widths.append(int(layer))
+                conv.append(None)
+                shape = None
+                continue
+            if shape is None:
+                raise RegionmathError(f"hidden layer {i} is a convolution after a dense layer; convolutions come first")
+            if isinstance(layer, str):
+                layer = parse_conv_spec(layer, shape)
+            elif isinstance(layer, dict):
+                unknown = set(layer) - {"filters", "kernel", "stride", "padding"}
+                if unknown or not {"filters", "kernel"} <= set(layer):
+                    raise RegionmathError(f"a convolution dict has keys filters, kernel[, stride, padding], got {sorted(layer)}")
+                layer = ConvLayer.on(shape, **layer)
+            elif not isinstance(layer, ConvLayer):
+                raise RegionmathError(f"hidden layer {i} must be a ConvLayer, a text such as '2:3x3' or a dict for a "
+                                      f"convolution, or an int for a dense layer; got {layer!r}")
+            if layer.in_shape != shape:
+                raise RegionmathError(f"hidden layer {i} reads {'x'.join(map(str, layer.in_shape))} but gets "
+                                      f"{'x'.join(map(str, shape))}")
+            widths.append(layer.units)
+            conv.append(layer)
+            shape = layer.out_shape
+        return cls(n0, tuple(widths), conv=tuple(conv))
+
+    @property
+    def is_convolutional(self) -> bool:
+        """True when some hidden layer is convolutional."""
+        return bool(self.conv)
+
+    def dense(self) -> "Architecture":
+        """The fully connected architecture of the same widths (the structure forgotten)."""
+        return Architecture(self.n0, self.widths, self.activation, self.rank)
 
     @classmethod
     def relu(cls, n0, widths):
@@ -109,12 +207,24 @@ class Architecture:
 
         Each hidden unit has ``rank`` affine pieces with ``fan_in + 1`` parameters each; a
         linear output layer with ``outputs`` units adds ``(n_L + 1) * outputs``.
+        A convolutional layer has ``filters * (channels * kh * kw + 1)`` (its weights are shared).
         """
         sizes = self.layer_sizes
-        hidden = sum(self.rank * sizes[l] * (sizes[l - 1] + 1) for l in range(1, len(sizes)))
+        conv = self.conv or (None,) * self.L
+        hidden = sum(conv[l - 1].parameter_count() if conv[l - 1] is not None
+                     else self.rank * sizes[l] * (sizes[l - 1] + 1) for l in range(1, len(sizes)))
         return hidden + outputs * (sizes[-1] + 1)
 
+    def __repr__(self):
+        s = f"Architecture(n0={self.n0!r}, widths={self.widths!r}, activation={self.activation!r}, rank={self.rank!r}"
+        return s + (f", conv={self.conv!r})" if self.conv else ")")
+
     def __str__(self):
+        if self.conv:
+            first = self.conv[0]
+            head = "x".join(map(str, first.in_shape)) if first is not None else str(self.n0)
+            layers = [str(w) if c is None else f"conv{c.spec()}={w}" for w, c in zip(self.widths, self.conv)]
+            return f"{head}->{'-'.join(layers)}"
         s = f"{self.n0}->{'-'.join(map(str, self.widths))}"
         return s if self.activation == "relu" else f"{s} maxout(k={self.rank})"
 

@@ -163,8 +163,30 @@ def _arch_args(p, widths_required=True):
                    help="maxout rank k, pieces per unit (makes it a maxout network; default: ReLU)")
 
 
+def _conv_args(p):
+    p.add_argument("--input", default=None, metavar="CxHxW",
+                   help="a convolutional network's input image: channels x height x width, e.g. 1x28x28 "
+                        "(instead of --n0; then --conv, and --widths for dense layers after the convolutions)")
+    p.add_argument("--conv", action="append", default=None, metavar="F:KHxKW[:sS][:pP]",
+                   help="a convolutional layer on the current image: F filters of KH x KW, stride S and zero "
+                        "padding P (N or NxM; default 1 and 0), e.g. 2:2x2 or 4:3x3:s2:p1; repeat for more layers")
+
+
 def _architecture(args):
     from .architecture import Architecture
+    if getattr(args, "input", None) is not None or getattr(args, "conv", None):
+        from .convolution import parse_input_shape
+        if args.input is None:
+            raise RegionmathError("--conv needs --input CxHxW, the shape of the input image")
+        if args.n0 is not None:
+            raise RegionmathError("give --input CxHxW or --n0, not both (the input dimension is C*H*W)")
+        if args.rank is not None:
+            raise RegionmathError("convolutional layers are supported for relu networks only; drop --rank")
+        if not args.conv:
+            raise RegionmathError("--input needs at least one --conv layer (without convolutions use --n0 and --widths)")
+        return Architecture.cnn(parse_input_shape(args.input), list(args.conv) + list(args.widths or ()))
+    if args.n0 is None or args.widths is None:
+        raise RegionmathError("--n0 and --widths are required (or, for a convolutional network, --input and --conv)")
     if args.rank is None:
         return Architecture(args.n0, tuple(args.widths))
     return Architecture(args.n0, tuple(args.widths), activation="maxout", rank=args.rank)
@@ -224,8 +246,8 @@ def cmd_bound(args):
         else:
             emit(str(form))
         return 0
-    if args.widths is None or args.n0 is None:
-        raise RegionmathError("--n0 and --widths are required unless --asymptotic is given")
+    if (args.widths is None or args.n0 is None) and args.input is None:
+        raise RegionmathError("--n0 and --widths (or --input and --conv) are required unless --asymptotic is given")
     arch = _architecture(args)
     if bound.needs_weights:
         raise RegionmathError(f"{bound.id} needs a network's weights, not only an architecture; from Python use "
@@ -553,22 +575,26 @@ def build_parser():
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     sub.required = True
 
-    q = sub.add_parser("bounds", epilog="Examples:\n  regionmath bounds --n0 784 --widths 10,12\n  regionmath bounds --n0 2 --widths 3,3 --rank 3 --json", help="all bounds that apply to an architecture",
+    q = sub.add_parser("bounds", epilog="Examples:\n  regionmath bounds --n0 784 --widths 10,12\n  regionmath bounds --n0 2 --widths 3,3 --rank 3 --json\n  regionmath bounds --input 1x4x4 --conv 2:2x2:s2 --widths 3", help="all bounds that apply to an architecture",
                        description="All bounds of the registry for an architecture, as exact integers printed in "
                                    "full. Limits: any n0 and widths whose values fit in memory; Theorem 1's sum "
                                    "costs O(L min(n0, width)) big-integer operations, so n0 = 10^8 with small widths "
-                                   "is instant, and values of 10^8 digits take seconds to print.")
-    _arch_args(q)
+                                   "is instant, and values of 10^8 digits take seconds to print. A convolutional "
+                                   "network: --input CxHxW --conv F:KHxKW ... [--widths dense layers after].")
+    _arch_args(q, widths_required=False)
+    _conv_args(q)
     q.add_argument("--json", action="store_true", help="print one JSON document")
     q.set_defaults(func=cmd_bounds)
 
-    q = sub.add_parser("bound", epilog="Examples:\n  regionmath bound serra2018-thm1 --n0 784 --widths 10,12\n  regionmath bound montufar2017 --n0 2 --widths 3,3 --symbolic\n  regionmath bound montufar2014-cor5 --asymptotic", help="one bound: exact value, sympy expression or asymptotic form",
+    q = sub.add_parser("bound", epilog="Examples:\n  regionmath bound serra2018-thm1 --n0 784 --widths 10,12\n  regionmath bound montufar2017 --n0 2 --widths 3,3 --symbolic\n  regionmath bound montufar2014-cor5 --asymptotic\n  regionmath bound xiong2020-one-layer --input 1x3x3 --conv 2:2x2", help="one bound: exact value, sympy expression or asymptotic form",
                        description="One bound of the registry (regionmath list bounds). The exact value is "
                                    "printed in full (limits as for `regionmath bounds`).")
     q.add_argument("id")
     _arch_args(q, widths_required=False)
+    _conv_args(q)
     g = q.add_mutually_exclusive_group()
-    g.add_argument("--symbolic", action="store_true", help="the sympy expression in n0, n_1, ..., n_L (and k)")
+    g.add_argument("--symbolic", action="store_true", help="the sympy expression in n0, n_1, ..., n_L (and k; d_l "
+                                                          "the filters of a convolutional layer l)")
     g.add_argument("--asymptotic", action="store_true",
                    help="the leading growth as the width n (or, with --variable L, the depth) grows")
     q.add_argument("--variable", default="n", choices=["n", "L"], help="with --asymptotic: width n or depth L")

@@ -1,4 +1,5 @@
-"""Importing trained networks: numpy arrays, scikit-learn MLPs and PyTorch ``nn.Sequential``.
+"""Importing trained networks: numpy arrays, scikit-learn MLPs and PyTorch ``nn.Sequential``
+(fully connected and convolutional).
 
 Every importer returns a :class:`~regionmath.network.Network` whose hidden layers are the
 source model's ReLU layers and whose linear output layer ``(Wout, bout)`` is the model's last
@@ -161,21 +162,60 @@ def from_sklearn(model, domain=None, X=None, box=None) -> Network:
 
 # PyTorch modules that are the identity at evaluation time (Dropout in eval mode, Identity).
 _TORCH_NOOPS = ("Identity", "Dropout")
+_TORCH_ALLOWED = "Linear, Conv2d, ReLU, Flatten (and Identity, Dropout)"
 
 
-def from_torch(module, domain=None, X=None, box=None) -> Network:
-    """Import a PyTorch ``nn.Sequential`` of ``Linear`` and ``ReLU`` layers.
+def _torch_conv_layer(m, shape, i) -> "ConvLayer":
+    """The :class:`ConvLayer` of a ``torch.nn.Conv2d`` reading an image of ``shape``, or one
+    line saying what is not supported."""
+    from .convolution import ConvLayer
+    name = f"layer {i} (Conv2d)"
+    if tuple(m.dilation) != (1, 1):
+        raise RegionmathError(f"{name} has dilation {tuple(m.dilation)}; only dilation 1 is supported")
+    if m.groups != 1:
+        raise RegionmathError(f"{name} has groups={m.groups}; only groups=1 is supported")
+    if m.padding_mode != "zeros":
+        raise RegionmathError(f"{name} has padding_mode={m.padding_mode!r}; only 'zeros' is supported")
+    if shape[0] != m.in_channels:
+        raise RegionmathError(f"{name} reads {m.in_channels} channels but gets {shape[0]} "
+                              f"(an image {'x'.join(map(str, shape))})")
+    padding = m.padding
+    if padding == "valid":
+        padding = (0, 0)
+    elif padding == "same":
+        if any(k % 2 == 0 for k in m.kernel_size):
+            raise RegionmathError(f"{name} has padding='same' with an even kernel {tuple(m.kernel_size)} (asymmetric "
+                                  "padding); give the padding as integers or use an odd kernel")
+        padding = tuple((k - 1) // 2 for k in m.kernel_size)
+    return ConvLayer.on(shape, m.out_channels, tuple(m.kernel_size), tuple(m.stride), tuple(padding))
 
-    The accepted shape is ``Linear, ReLU, Linear, ReLU, ..., [Linear]``: every ``Linear``
-    but a final one is followed by a ``ReLU``; a final ``Linear`` is the output layer.
-    ``Identity`` and ``Dropout`` (the identity at evaluation) may appear anywhere. A
-    ``Linear`` without bias gets a zero bias.
+
+def from_torch(module, domain=None, X=None, box=None, input_shape=None) -> Network:
+    """Import a PyTorch ``nn.Sequential`` of ``Conv2d``, ``Flatten``, ``Linear`` and ``ReLU`` layers.
+
+    The accepted shape is ``A, ReLU, A, ReLU, ..., [A]`` with each ``A`` a ``Linear`` or a
+    ``Conv2d``: every affine layer but a final one is followed by a ``ReLU``; a final one is
+    the output layer. Convolutions come first and read images; a ``Flatten`` (its defaults,
+    ``start_dim=1, end_dim=-1``) turns the image into a vector before the first ``Linear``.
+    ``Identity`` and ``Dropout`` (the identity at evaluation) may appear anywhere. A layer
+    without bias gets a zero bias.
+
+    A ``Conv2d`` becomes its dense structured matrix
+    (:func:`regionmath.convolution.conv_matrix`) and the network remembers the layer
+    (``network.conv``). The network's input is the image flattened as ``torch.nn.Flatten``
+    does (channel, row, column): ``net.forward(x.reshape(len(x), -1))`` is
+    ``module(x).reshape(len(x), -1)``.
+
+    The weights are copied as float64: every float32 weight is exactly a float64, so the
+    network is the module read in exact arithmetic.
 
     Parameters
     ----------
     module : torch.nn.Sequential
     {domain_doc}
-
+    input_shape : (channels, height, width) or None
+        The image shape; needed when the first layer is a ``Conv2d``. ``X`` may then also be a
+        batch of images ``(m, channels, height, width)``.
 
     Returns
     -------
@@ -184,40 +224,73 @@ def from_torch(module, domain=None, X=None, box=None) -> Network:
     Raises
     ------
     RegionmathError
-        For any other module or layer (convolutions, other activations, two Linear layers in
-        a row, a ReLU without a Linear before it).
+        For any other module (pooling, batch normalisation, other activations, ``Conv1d``), a
+        ``Conv2d`` with dilation, groups or a padding mode other than zeros, a ``Linear``
+        reading an image (no ``Flatten`` before it), two affine layers in a row, a ``ReLU``
+        without an affine layer before it, or a missing ``input_shape``.
     """
     try:
         import torch
     except ImportError:  # pragma: no cover - depends on the optional extra
         raise RegionmathError("PyTorch is not installed; install the extra: pip install 'regionmath[torch]'") from None
+    from .convolution import _shape3, conv_matrix
     if not isinstance(module, torch.nn.Sequential):
-        raise RegionmathError(f"from_torch imports a torch.nn.Sequential of Linear and ReLU layers, got {type(module).__name__}")
+        raise RegionmathError(f"from_torch imports a torch.nn.Sequential of {_TORCH_ALLOWED}, got {type(module).__name__}")
+
+    def array(t):
+        return t.detach().cpu().to(torch.float64).numpy()
+
+    # shape: the current tensor per example, an image (C, H, W) or a vector (n,), or None (unknown vector)
+    shape = _shape3(input_shape) if input_shape is not None else None
     layers = [m for m in module if type(m).__name__ not in _TORCH_NOOPS]
-    Ws, bs, pending = [], [], None
+    Ws, bs, convs, pending = [], [], [], None
     for i, m in enumerate(layers):
-        if isinstance(m, torch.nn.Linear):
+        if isinstance(m, (torch.nn.Linear, torch.nn.Conv2d)):
             if pending is not None:
-                raise RegionmathError(f"layer {i} is a Linear right after a Linear; only Linear, ReLU, Linear, ReLU, ..., [Linear] is supported")
-            W = m.weight.detach().cpu().to(torch.float64).numpy()
-            b = (m.bias.detach().cpu().to(torch.float64).numpy() if m.bias is not None
-                 else np.zeros(W.shape[0]))
-            pending = (W, b)
+                raise RegionmathError(f"layer {i} is a {type(m).__name__} right after a {pending[3]}; only "
+                                      f"affine, ReLU, affine, ReLU, ..., [affine] is supported (affine: Linear or Conv2d)")
+            W = array(m.weight)
+            b = array(m.bias) if m.bias is not None else np.zeros(W.shape[0])
+            if isinstance(m, torch.nn.Linear):
+                if shape is not None and len(shape) == 3:
+                    raise RegionmathError(f"layer {i} is a Linear reading an image {'x'.join(map(str, shape))}; put a "
+                                          "Flatten before it")
+                if shape is not None and shape[0] != m.in_features:
+                    raise RegionmathError(f"layer {i} is a Linear with {m.in_features} inputs but gets {shape[0]}")
+                pending, shape = (W, b, None, "Linear"), (m.out_features,)
+            else:
+                if shape is None or len(shape) != 3:
+                    raise RegionmathError(f"layer {i} is a Conv2d: pass input_shape=(channels, height, width)" if i == 0
+                                          else f"layer {i} is a Conv2d after a Flatten or Linear; convolutions must "
+                                               f"come first")
+                layer = _torch_conv_layer(m, shape, i)
+                Wd, bd = conv_matrix(layer, W, b)
+                pending, shape = (Wd, bd, layer, "Conv2d"), layer.out_shape
+        elif isinstance(m, torch.nn.Flatten):
+            if (m.start_dim, m.end_dim) != (1, -1):
+                raise RegionmathError(f"layer {i} is a Flatten(start_dim={m.start_dim}, end_dim={m.end_dim}); only "
+                                      "the default Flatten(1, -1) is supported")
+            if shape is not None and len(shape) == 3:
+                shape = (shape[0] * shape[1] * shape[2],)
         elif isinstance(m, torch.nn.ReLU):
             if pending is None:
-                raise RegionmathError(f"layer {i} is a ReLU without a Linear before it; only Linear, ReLU, ..., [Linear] is supported")
+                raise RegionmathError(f"layer {i} is a ReLU without a Linear or Conv2d before it; only "
+                                      f"affine, ReLU, ..., [affine] is supported")
             Ws.append(pending[0])
             bs.append(pending[1])
+            convs.append(pending[2])
             pending = None
         else:
-            raise RegionmathError(f"layer {i} is a {type(m).__name__}; only Linear and ReLU layers "
-                                  f"(and Identity, Dropout) can be imported")
+            raise RegionmathError(f"layer {i} is a {type(m).__name__}; only {_TORCH_ALLOWED} layers can be imported")
     if not Ws:
-        raise RegionmathError("the Sequential has no Linear+ReLU hidden layer; a network needs at least one")
+        raise RegionmathError("the Sequential has no Linear+ReLU (or Conv2d+ReLU) hidden layer; a network needs at least one")
     if X is not None and hasattr(X, "detach"):
-        X = X.detach().cpu().to(torch.float64).numpy()
+        X = array(X)
+    if X is not None and input_shape is not None and np.ndim(X) == 4:
+        X = np.asarray(X).reshape(len(X), -1)
     box = _imported_domain(Ws[0].shape[1], domain, X, box, "from_torch")
-    return Network(Ws, bs, "relu", 1, output=pending, box=box)
+    output = pending[:2] if pending is not None else None
+    return Network(Ws, bs, "relu", 1, output=output, box=box, conv=convs)
 
 
 for _f in (from_sklearn, from_torch):

@@ -7,6 +7,11 @@ optional linear output layer ``Wout, bout`` and its input domain, a box ``[lo, h
 A maxout layer of ``n`` units of rank ``k`` has ``W`` of shape ``(n*k, n_prev)``: unit ``j``
 owns rows ``j*k .. j*k+k-1`` and outputs the maximum of those ``k`` pre-activations.
 
+A convolutional layer is held as its dense structured matrix (so every counter works
+unchanged); ``conv`` remembers, per hidden layer, its
+:class:`~regionmath.convolution.ConvLayer` (or None), and the matrix is checked to be that
+convolution's (shared filters, zeros outside the windows, one bias per filter).
+
 The activation pattern of an input (what regions are counted by) is, per layer, for relu the
 0/1 vector ``[z_i > 0]`` and for maxout the index of the maximal piece of each unit (the lowest
 index among ties). The region of a pattern is the set of inputs of the domain with that
@@ -32,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from .architecture import Architecture
+from .convolution import ConvLayer, conv_filters
 from .errors import RegionmathError
 from .exact import fraction_array, to_fraction  # noqa: F401  (to_fraction: re-exported)
 
@@ -90,9 +96,11 @@ class Network:
         The input domain; default ``[-1, 1]^n0``.
     exact : (weights_q, biases_q) or None
         The same weights as Fraction object arrays (whose float images are ``weights``).
+    conv : sequence of ConvLayer or None, optional
+        Per hidden layer, the convolution whose dense matrix ``W_l`` is (None: a dense layer).
     """
 
-    def __init__(self, weights, biases, activation="relu", rank=1, output=None, box=None, exact=None):
+    def __init__(self, weights, biases, activation="relu", rank=1, output=None, box=None, exact=None, conv=None):
         if activation not in ("relu", "maxout"):
             raise RegionmathError(f"activation must be relu or maxout, got {activation!r}")
         rank = int(rank)
@@ -154,7 +162,29 @@ class Network:
                     raise RegionmathError(f"exact W{l}/b{l} shapes differ from the float weights")
                 for name, q, f in ((f"W{l}", W, Wf), (f"b{l}", b, bf)):
                     _check_float_image(name, q, f)
+        self.conv = self._checked_conv(conv)
         self._check_scale()
+
+    def _checked_conv(self, conv) -> tuple:
+        """``conv`` validated against the weights (via :class:`Architecture`): each declared
+        convolution's dense matrix must be ``W_l`` exactly (and the exact weights too)."""
+        if conv is None or not any(c is not None for c in conv):
+            return ()
+        Architecture(self.n0, self.widths, self.activation, self.rank, conv=tuple(conv))   # sizes and shapes
+        conv = tuple(conv)
+        for l, layer in enumerate(conv, 1):
+            if layer is None:
+                continue
+            pairs = [(self.weights[l - 1], self.biases[l - 1])]
+            if self.is_exact:
+                pairs.append((self.exact_weights[l - 1], self.exact_biases[l - 1]))
+            for W, b in pairs:
+                if conv_filters(layer, W, b) is None:
+                    raise RegionmathError(f"W{l}, b{l} are not the matrix of the convolution declared for layer {l} "
+                                          f"({layer.spec()} on {'x'.join(map(str, layer.in_shape))}): a convolution "
+                                          "shares one filter and one bias across positions and is zero outside "
+                                          "its windows")
+        return conv
 
     def _check_scale(self):
         """Refuse weights whose pre-activations on the box could leave the range in which the
@@ -172,7 +202,7 @@ class Network:
 
     # -- construction --------------------------------------------------------------------
     @classmethod
-    def from_exact(cls, weights, biases, activation="relu", rank=1, output=None, box=None):
+    def from_exact(cls, weights, biases, activation="relu", rank=1, output=None, box=None, conv=None):
         """A network from exact rational weights (ints, Fractions, 'p/q' strings, sympy Rationals)."""
         Wq = [fraction_array(W) for W in weights]
         bq = [fraction_array(b).reshape(-1) for b in biases]
@@ -180,7 +210,7 @@ class Network:
         bf = [_float_array(b) for b in bq]
         if output is not None:
             output = (_float_array(fraction_array(output[0])), _float_array(fraction_array(output[1]).reshape(-1)))
-        return cls(Wf, bf, activation, rank, output=output, box=box, exact=(Wq, bq))
+        return cls(Wf, bf, activation, rank, output=output, box=box, exact=(Wq, bq), conv=conv)
 
     # -- shape ---------------------------------------------------------------------------
     @property
@@ -201,7 +231,7 @@ class Network:
 
     @property
     def architecture(self) -> Architecture:
-        return Architecture(self.n0, self.widths, self.activation, self.rank)
+        return Architecture(self.n0, self.widths, self.activation, self.rank, conv=self.conv)
 
     @property
     def is_exact(self) -> bool:
@@ -210,7 +240,7 @@ class Network:
     def with_box(self, lo, hi) -> "Network":
         """The same network on another box domain."""
         exact = (self.exact_weights, self.exact_biases) if self.is_exact else None
-        return Network(self.weights, self.biases, self.activation, self.rank, self.output, (lo, hi), exact)
+        return Network(self.weights, self.biases, self.activation, self.rank, self.output, (lo, hi), exact, self.conv)
 
     # -- evaluation ----------------------------------------------------------------------
     def _act(self, z):
@@ -310,6 +340,9 @@ class Network:
             arrays[f"W{l}"], arrays[f"b{l}"] = W, b
         if self.output is not None:
             arrays["Wout"], arrays["bout"] = self.output
+        for l, layer in enumerate(self.conv, 1):
+            if layer is not None:
+                arrays[f"conv{l}"] = np.array(layer.as_array(), dtype=np.int64)
         if self.is_exact:
             for l, (W, b) in enumerate(zip(self.exact_weights, self.exact_biases), 1):
                 for name, arr in ((f"W{l}", W), (f"b{l}", b)):
@@ -389,10 +422,22 @@ class Network:
                             raise RegionmathError(f"{path} has exact weights for some layers but not for {name}")
                         dest.append(q)
                 exact = (Wq, bq)
+            conv = None
+            if any(f"conv{l}" in files for l in range(1, layers + 1)):
+                conv = []
+                for l in range(1, layers + 1):
+                    if f"conv{l}" not in files:
+                        conv.append(None)
+                        continue
+                    arr = data[f"conv{l}"]
+                    if not np.issubdtype(arr.dtype, np.integer) or arr.shape != (10,):
+                        raise RegionmathError(f"conv{l} in {path} must be 10 integers (channels, height, width, filters, "
+                                              f"kh, kw, sh, sw, ph, pw), got dtype {arr.dtype} and shape {arr.shape}")
+                    conv.append(ConvLayer.from_array(arr))
         finally:
             data.close()
         try:
-            return cls(weights, biases, activation, rank, output=output, box=box, exact=exact)
+            return cls(weights, biases, activation, rank, output=output, box=box, exact=exact, conv=conv)
         except RegionmathError as e:
             raise RegionmathError(f"{path}: {e}") from None
 

@@ -383,6 +383,8 @@ def registry_table() -> Table:
         if b.has_value:
             # two layers where the result allows them, else one (shallow results)
             archs = [Architecture(2, w, b.activation, rank) for w in ((3, 3), (3,))]
+            if b.convolutional:       # a 1 x 2 x 3 image, d_1 filters of 2 x 2 (then n_2 dense units)
+                archs = [Architecture.cnn((1, 2, 3), layers) for layers in (["2:2x2", 3], ["2:2x2"])]
             arch = next((a for a in archs if not b.hypotheses(a)), archs[0])
             expr = "$" + sp.latex(b.expr(arch)) + "$"
         try:
@@ -395,7 +397,8 @@ def registry_table() -> Table:
                  ["id", "kind", "activation", "source", "expression", "growth in n", "stated for",
                   "read for pieces"], rows,
                  caption="Expressions are the registry's sympy forms in n0, n_1, n_2 (k: maxout rank), for two "
-                         "layers where the result allows it and one otherwise; growth for uniform width n with "
+                         "layers where the result allows it and one otherwise (convolutional entries: a 1 x 2 x 3 image, "
+                         "d_1 filters of 2 x 2, then n_2 dense units); growth for uniform width n with "
                          "n0 and L fixed. 'stated for': the count the source states the result for (activation "
                          "regions, Serra 2018 Def. 2; pieces, the function's linear regions, Montufar 2014 "
                          "Sec. 2.1; both). 'read for pieces': whether and where the statement holds for pieces.")

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "regionmath"
 
 #: the layers, lowest first; a module belongs to the layer of its longest listed prefix
 LAYERS = (
-    ("foundation", ("errors", "outputs", "architecture", "exact", "combinatorics", "network", "importers")),
+    ("foundation", ("errors", "outputs", "convolution", "architecture", "exact", "combinatorics", "network", "importers")),
     ("theory", ("bounds", "arrangements", "asymptotics")),
     ("constructions", ("constructions",)),
     ("counting", ("counting",)),

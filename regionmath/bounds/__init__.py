@@ -14,6 +14,7 @@ from . import relu  # noqa: F401  (registers the rectifier entries)
 from . import maxout  # noqa: F401  (registers the maxout entries)
 from . import hinz  # noqa: F401  (registers the histogram-framework entries)
 from . import weights  # noqa: F401  (registers the weight-aware entries)
+from . import conv  # noqa: F401  (registers the convolutional entries)
 
 __all__ = ["COUNTS", "REGISTRY", "AsymptoticForm", "Bound", "Source", "all_bounds", "applicable", "best_lower", "get",
            "tightest_upper",

@@ -52,9 +52,13 @@ def width_symbols(count: int) -> tuple:
 
 
 def substitution(arch: Architecture) -> dict:
-    """The map from the symbols of ``expr(arch)`` to the numbers of ``arch``."""
+    """The map from the symbols of ``expr(arch)`` to the numbers of ``arch`` (with ``d_l``, the
+    filters of a convolutional layer ``l``)."""
     subs = {n0: arch.n0, k: arch.rank, L: arch.L}
     subs.update(dict(zip(width_symbols(arch.L), arch.widths)))
+    for l, layer in enumerate(arch.conv, 1):
+        if layer is not None:
+            subs[sp.Symbol(f"d_{l}", positive=True, integer=True)] = layer.filters
     return subs
 
 
@@ -124,6 +128,7 @@ class Bound:
     statement: str = ""       # the result in one sentence, as the toolkit states it
     has_value: bool = True    # False for asymptotic-only results
     needs_weights: bool = False  # True when value() needs more than an architecture
+    convolutional: bool = False  # True when it is a bound for convolutional architectures (bounds/conv.py)
     about: str = "both"       # the count the source states it for: "activation regions" | "pieces" | "both"
     counts: tuple = COUNTS    # the counts the toolkit proves it for (under ``hypotheses_for``)
     pieces_verdict: str = ""  # how the pieces reading was decided (verdict, proof file)
@@ -152,6 +157,12 @@ class Bound:
         arch = as_architecture(arch)
         if arch.activation != self.activation:
             return [f"it is a bound for {self.activation} networks, the architecture is {arch.activation}"]
+        if arch.is_convolutional and not self.convolutional and self.kind != "upper":
+            # an upper bound over all weights bounds the restricted ones (Montúfar 2014, App. E); a
+            # lower or exact one needs weights a convolution cannot have
+            article = "an" if self.kind == "exact" else "a"
+            return [f"{article} {self.kind} bound for fully connected weights; the architecture has convolutional layers, "
+                    "whose restricted weights can have fewer regions (proofs/proof_montufar2014_appe.py)"]
         return list(self._hypotheses(arch))
 
     def applies(self, arch: Architecture) -> bool:

@@ -1,16 +1,32 @@
-r"""Convolutional layers: their structured matrices and Xiong et al.'s one-layer maximum.
+r"""Bounds for convolutional networks: Xiong et al. 2020 and Montúfar et al. 2014, App. E.
 
 A convolutional ReLU layer is a fully connected layer whose weight matrix is structured: the
 unit of filter ``f`` at output position ``p`` sees only the input coordinates of its
 receptive field ``S_p`` (all channels of a ``kh x kw`` window), with the filter's weights,
 shared by every position (Montúfar et al. 2014, App. E, treat convolutions this way). Counting
-the regions of a CNN therefore needs only its dense matrix (:func:`conv_matrix`, in the order
-``torch.nn.Flatten`` uses: channel, row, column).
+the regions of a CNN therefore needs only its dense matrix
+(:func:`regionmath.convolution.conv_matrix`, in the order ``torch.nn.Flatten`` uses: channel,
+row, column); an :class:`~regionmath.architecture.Architecture` with convolutional layers
+(``Architecture.cnn``) keeps the structure the bounds below need.
 
-Xiong et al. (ICML 2020) give the maximal number of regions of one such layer with ``d`` filters
-(no pooling): ``sum_{t in K} prod_p C(d, t_p)``, ``K`` the non-negative integer arrays ``t`` over
-output positions with ``sum_{p in J} t_p <= |union_{p in J} S_p|`` for every set ``J`` of
-positions (:func:`xiong2020_one_layer`). Why this is the count for generic weights: by
+Registry entries (all upper bounds on activation regions, hence on pieces):
+
+* ``xiong2020-one-layer``: one convolutional layer, the formula below;
+* ``xiong2020-deep-upper``: the one-layer formula of the first layer times
+  ``prod_{l >= 2} Phi(n_l, n0)``;
+* ``montufar2014-appe``: the tightest fully connected upper bound of the same widths
+  (restricted weights cannot have more regions).
+
+Xiong et al.'s lower bound for deep CNNs is not registered: its statement could be read only
+in a transcription, without its side conditions, and its first factor is the one-layer
+formula, which is not the maximum with shared weights (below).
+
+Xiong et al. (ICML 2020) state as the maximal number of regions of one such layer with ``d``
+filters (no pooling): ``sum_{t in K} prod_p C(d, t_p)``, ``K`` the non-negative integer arrays
+``t`` over output positions with ``sum_{p in J} t_p <= |union_{p in J} S_p|`` for every set
+``J`` of positions (:func:`xiong2020_one_layer`; by Hall's theorem ``t`` is in ``K`` iff
+``t_p`` units per position can be matched to distinct pixels of their windows, which is how it
+is evaluated: one augmenting path per unit). Why this is the count for generic weights: by
 Zaslavsky's theorem an arrangement with generic offsets has as many regions as it has linearly
 independent sets of normals, and normals with prescribed supports are, generically,
 independent exactly when Hall's condition above holds (a transversal matroid). Weight sharing
@@ -24,6 +40,7 @@ dependencies.
 
 Examples
 --------
+>>> from regionmath import Architecture, bounds
 >>> s = ConvShape(channels=1, height=3, width=3, filters=1, kernel=(2, 2))
 >>> s.output_positions, [len(f) for f in receptive_fields(s)]
 (4, [4, 4, 4, 4])
@@ -31,172 +48,265 @@ Examples
 16
 >>> xiong2020_one_layer(ConvShape(1, 2, 3, filters=5, kernel=(2, 2)))   # two windows sharing 2 pixels
 836
+>>> arch = Architecture.cnn((1, 3, 3), ["2:2x2"])
+>>> bounds.get("xiong2020-one-layer").value(arch), bounds.get("montufar2014-appe").value(arch)
+(256, 256)
+>>> bounds.get("xiong2020-deep-upper").value(Architecture.cnn((1, 3, 3), ["2:2x2", 3]))   # 256 * Phi(3, 9)
+2048
 
 References
 ----------
-.. [1] H. Xiong, L. Huang, M. Yu, L. Liu, F. Zhu, L. Shao, "On the number of linear regions of
-   convolutional neural networks", ICML 2020 (arXiv 2006.00978).
-.. [2] G. Montúfar, R. Pascanu, K. Cho, Y. Bengio, NIPS 2014, App. E.
+- H. Xiong, L. Huang, M. Yu, L. Liu, F. Zhu, L. Shao, "On the number of linear regions of
+  convolutional neural networks", ICML 2020 (arXiv 2006.00978).
+- G. Montúfar, R. Pascanu, K. Cho, Y. Bengio, NIPS 2014, App. E.
 """
 
 from __future__ import annotations
 
-import numbers
-from dataclasses import dataclass
-from itertools import combinations, product
+from collections import Counter
 from math import comb, prod
 
-import numpy as np
+import sympy as sp
 
+from ..combinatorics import phi
+from ..convolution import ConvLayer, conv_matrix, receptive_fields
 from ..errors import RegionmathError
+from .base import Bound, Source, n0, register, tightest_upper, width_symbols
 
-__all__ = ["ConvShape", "receptive_fields", "conv_matrix", "xiong2020_one_layer"]
+__all__ = ["ConvShape", "receptive_fields", "conv_matrix", "xiong2020_one_layer", "xiong2020_one_layer_expr",
+           "filter_symbols", "MAX_ARRAYS"]
 
+#: the former name of :class:`regionmath.convolution.ConvLayer`
+ConvShape = ConvLayer
 
-def _pair(value, what):
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        value = (value, value)
-    try:
-        a, b = value
-    except (TypeError, ValueError):
-        raise RegionmathError(f"{what} must be an integer or a pair of integers, got {value!r}") from None
-    for v in (a, b):
-        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
-            raise RegionmathError(f"{what} must be an integer or a pair of integers, got {value!r}")
-    return int(a), int(b)
+#: the formula enumerates the arrays ``t`` (at most ``prod_p (min(d, |S_p|) + 1)`` of them)
+MAX_ARRAYS = 1_000_000
 
-
-@dataclass(frozen=True)
-class ConvShape:
-    """One 2-D convolutional layer: input ``channels x height x width``, ``filters`` output
-    channels, ``kernel``, ``stride`` and zero ``padding`` (integers or pairs), as in
-    ``torch.nn.Conv2d``."""
-
-    channels: int
-    height: int
-    width: int
-    filters: int
-    kernel: tuple = (2, 2)
-    stride: tuple = (1, 1)
-    padding: tuple = (0, 0)
-
-    def __post_init__(self):
-        for name in ("channels", "height", "width", "filters"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
-                raise RegionmathError(f"{name} must be a positive integer, got {v!r}")
-        kernel, stride, padding = _pair(self.kernel, "kernel"), _pair(self.stride, "stride"), _pair(self.padding, "padding")
-        if min(kernel) < 1 or min(stride) < 1 or min(padding) < 0:
-            raise RegionmathError(f"kernel and stride must be >= 1 and padding >= 0, got kernel {kernel}, "
-                                  f"stride {stride}, padding {padding}")
-        object.__setattr__(self, "kernel", kernel)
-        object.__setattr__(self, "stride", stride)
-        object.__setattr__(self, "padding", padding)
-        if self.out_height < 1 or self.out_width < 1:
-            raise RegionmathError(f"the kernel {kernel} does not fit the padded input "
-                                  f"{self.height + 2 * padding[0]} x {self.width + 2 * padding[1]}")
-
-    @property
-    def out_height(self) -> int:
-        return (self.height + 2 * self.padding[0] - self.kernel[0]) // self.stride[0] + 1
-
-    @property
-    def out_width(self) -> int:
-        return (self.width + 2 * self.padding[1] - self.kernel[1]) // self.stride[1] + 1
-
-    @property
-    def output_positions(self) -> int:
-        return self.out_height * self.out_width
-
-    @property
-    def inputs(self) -> int:
-        """Input dimension ``n0 = channels * height * width``."""
-        return self.channels * self.height * self.width
-
-    @property
-    def units(self) -> int:
-        return self.filters * self.output_positions
+XIONG2020 = "Xiong, Huang, Yu, Liu, Zhu, Shao 2020"
+XIONG2020_REF = ("On the number of linear regions of convolutional neural networks, ICML 2020, PMLR 119 "
+                 "(arXiv 2006.00978)")
+_TRANSCRIBED = ("the paper's text could not be read here; the statement is taken from a transcription of the arXiv "
+                "version (github.com/Theodore-PKU/paper-notes) and ../shared/REFERENCES.md, theorem numbers from the "
+                "transcription")
 
 
-def receptive_fields(shape: ConvShape) -> list:
-    """Per output position (row-major), the flat input indices (channel, row, column order) of
-    its window; zero padding contributes nothing."""
-    out = []
-    for i in range(shape.out_height):
-        for j in range(shape.out_width):
-            field = []
-            for c in range(shape.channels):
-                for a in range(shape.kernel[0]):
-                    for b in range(shape.kernel[1]):
-                        r = i * shape.stride[0] + a - shape.padding[0]
-                        s = j * shape.stride[1] + b - shape.padding[1]
-                        if 0 <= r < shape.height and 0 <= s < shape.width:
-                            field.append((c * shape.height + r) * shape.width + s)
-            out.append(tuple(field))
-    return out
+def filter_symbols(count: int) -> tuple:
+    """``(d_1, ..., d_count)``: the numbers of filters of convolutional layers in the expressions."""
+    return tuple(sp.Symbol(f"d_{i}", positive=True, integer=True) for i in range(1, count + 1))
 
 
-def conv_matrix(shape: ConvShape, filters, bias):
-    """The layer as a dense ``(W, b)``: ``filters`` of shape ``(filters, channels, kh, kw)``
-    and ``bias`` of shape ``(filters,)``; rows in ``torch.nn.Flatten`` order (filter, row,
-    column). Entries keep their type (Fractions stay exact)."""
-    f = np.asarray(filters, dtype=object)
-    bvec = np.asarray(bias, dtype=object).reshape(-1)
-    want = (shape.filters, shape.channels) + shape.kernel
-    if f.shape != want or bvec.shape != (shape.filters,):
-        raise RegionmathError(f"filters must have shape {want} and bias ({shape.filters},), "
-                              f"got {f.shape} and {bvec.shape}")
-    W = np.zeros((shape.units, shape.inputs), dtype=object)
-    b = np.zeros(shape.units, dtype=object)
-    positions = shape.output_positions
-    for k in range(shape.filters):
-        for p in range(positions):
-            i, j = divmod(p, shape.out_width)
-            row = k * positions + p
-            b[row] = bvec[k]
-            for c in range(shape.channels):
-                for a in range(shape.kernel[0]):
-                    for bb in range(shape.kernel[1]):
-                        r = i * shape.stride[0] + a - shape.padding[0]
-                        s = j * shape.stride[1] + bb - shape.padding[1]
-                        if 0 <= r < shape.height and 0 <= s < shape.width:
-                            W[row, (c * shape.height + r) * shape.width + s] = f[k, c, a, bb]
-    return W, b
+def _evaluable(shape: ConvLayer, cap=None) -> list:
+    """Why the formula is not evaluated for ``shape`` (empty: it is)."""
+    d = shape.filters if cap is None else cap
+    size = prod(min(d, len(f)) + 1 for f in receptive_fields(shape))
+    if size > MAX_ARRAYS:
+        return [f"the one-layer formula is evaluated by enumerating at most {MAX_ARRAYS} candidate arrays t "
+                f"(prod_p (min(d, |S_p|) + 1)), got {size}"]
+    return []
 
 
-def xiong2020_one_layer(shape: ConvShape) -> int:
-    """Xiong et al.'s maximal number of regions of one convolutional ReLU layer on
-    ``R^(channels * height * width)``: ``sum_{t in K} prod_p C(filters, t_p)``.
+def _arrays(shape: ConvLayer, cap: int):
+    """Every array ``t`` of K with entries ``<= cap``, in lexicographic order.
 
-    ``K``: integer arrays ``0 <= t_p <= filters`` over the output positions with
-    ``sum_{p in J} t_p <= |union_{p in J} S_p|`` for every set ``J`` of positions. The sets
-    ``J`` are enumerated, so this is for small layers (at most 16 positions).
+    ``t`` is in K iff ``t_p`` units at each position ``p`` can be matched to distinct pixels of
+    their windows (Hall's theorem: that is the condition on every set ``J``); the matching is
+    grown one unit at a time by augmenting paths and undone on backtracking.
+    """
+    fields = [tuple(f) for f in receptive_fields(shape)]
+    P = len(fields)
+    owner = {}          # pixel -> the position whose unit it is matched to
+
+    def augment(p, seen, log):
+        for px in fields[p]:
+            if px in seen:
+                continue
+            seen.add(px)
+            q = owner.get(px)
+            if q is None or augment(q, seen, log):
+                log.append((px, q))
+                owner[px] = p
+                return True
+        return False
+
+    def undo(log):
+        for px, q in reversed(log):
+            if q is None:
+                del owner[px]
+            else:
+                owner[px] = q
+
+    t = []
+
+    def rest(p):
+        if p == P:
+            yield tuple(t)
+            return
+        logs = []
+        for x in range(min(cap, len(fields[p])) + 1):
+            if x:
+                log = []
+                if not augment(p, set(), log):
+                    break
+                logs.append(log)
+            t.append(x)
+            yield from rest(p + 1)
+            t.pop()
+        for log in reversed(logs):
+            undo(log)
+
+    return rest(0)
+
+
+def xiong2020_one_layer(shape: ConvLayer) -> int:
+    """Xiong et al.'s number for one convolutional ReLU layer on ``R^(channels * height * width)``:
+    ``sum_{t in K} prod_p C(filters, t_p)``.
+
+    ``K``: integer arrays ``0 <= t_p`` over the output positions with
+    ``sum_{p in J} t_p <= |union_{p in J} S_p|`` for every set ``J`` of positions. It is an
+    upper bound on the number of regions (proofs/proof_xiong2020_one_layer.py), not always the
+    maximum with shared weights.
 
     Raises
     ------
     RegionmathError
-        With more than 16 output positions.
+        With more than :data:`MAX_ARRAYS` candidate arrays.
+
+    References
+    ----------
+    H. Xiong et al., ICML 2020 (arXiv 2006.00978), Theorem 2 (arXiv numbering, transcribed).
     """
-    fields = [frozenset(f) for f in receptive_fields(shape)]
-    P, d = len(fields), shape.filters
-    if P > 16:
-        raise RegionmathError(f"xiong2020_one_layer enumerates the sets of output positions: at most 16, got {P}")
-    # constraints as (positions, capacity), each checked once its last position is assigned
-    by_last = [[] for _ in range(P)]
-    for size in range(1, P + 1):
-        for J in combinations(range(P), size):
-            by_last[J[-1]].append((J, len(frozenset().union(*(fields[p] for p in J)))))
-    rows = [[comb(d, x) for x in range(d + 1)] for _ in range(P)]
+    bad = _evaluable(shape)
+    if bad:
+        raise RegionmathError(bad[0])
+    d = shape.filters
+    row = [comb(d, x) for x in range(d + 1)]
+    return sum(prod(row[x] for x in t) for t in _arrays(shape, d))
 
-    def rest(p, t):
-        if p == P:
-            return prod(rows[q][t[q]] for q in range(P))
-        total = 0
-        for x in range(min(d, len(fields[p])) + 1):
-            t.append(x)
-            if all(sum(t[q] for q in J) <= cap for J, cap in by_last[p]):
-                total += rest(p + 1, t)
-            t.pop()
-        return total
 
-    return rest(0, [])
+def xiong2020_one_layer_expr(shape: ConvLayer, d: sp.Symbol = None) -> sp.Expr:
+    """The formula as a polynomial in the number of filters ``d`` (default ``d_1``): the arrays of
+    ``K`` grouped by their multiset of entries, ``sum c_m prod binomial(d, t)``. The spatial
+    shape (``channels``, ``height``, ``width``, kernel, stride, padding) is fixed."""
+    d = filter_symbols(1)[0] if d is None else d
+    if _evaluable(shape, cap=max(len(f) for f in receptive_fields(shape))):
+        raise RegionmathError(f"the one-layer expression enumerates the arrays t for every number of filters: at most "
+                              f"{MAX_ARRAYS} candidates")
+    groups = Counter(tuple(sorted(x for x in t if x)) for t in _arrays(shape, max(len(f) for f in receptive_fields(shape))))
+    return sp.Add(*[c * sp.Mul(*[sp.binomial(d, x) for x in m]) for m, c in sorted(groups.items())])
+
+
+def _first_conv(arch, what):
+    if not arch.conv or arch.conv[0] is None:
+        return [f"{what}: hidden layer 1 must be convolutional, got a fully connected layer"]
+    return _evaluable(arch.conv[0])
+
+
+_ONE_LAYER_NOTE = (
+    "upper bound proved for any stride and zero padding (independent sets of normals with prescribed supports, "
+    "proofs/proof_xiong2020_one_layer.py); Xiong et al. state equality (no padding, one stride s_1 in both "
+    "directions, no pooling), as the maximum and as the expected number for filters and biases drawn from a "
+    "distribution with a density, for shared filters: refuted, a 3 x 3 image with two 2 x 2 filters has "
+    "at most 255 activation regions (its 8 normals are always dependent; 255 certified), the formula says 256; "
+    "attained by random shared weights where the windows overlap little (tests/test_bounds_conv.py), and by "
+    "unshared weights on the same windows")
+
+
+@register
+class Xiong2020OneLayer(Bound):
+    id = "xiong2020-one-layer"
+    kind = "upper"
+    activation = "relu"
+    convolutional = True
+    about = "activation regions"
+    pieces_verdict = "pieces: holds (an upper bound on activation regions bounds pieces)"
+    source = Source(XIONG2020, "Theorem 2 (one-layer ReLU CNN)", XIONG2020_REF, unsure=_TRANSCRIBED,
+                    note=_ONE_LAYER_NOTE)
+    statement = ("One convolutional ReLU layer with d filters, output positions p with receptive fields S_p, has at "
+                 "most sum_{t in K} prod_p C(d, t_p) activation regions, K = {t >= 0 integer: sum_{p in J} t_p <= "
+                 "|union_{p in J} S_p| for every set J of positions}; Xiong et al. state it as the maximum, which "
+                 "fails with shared filters.")
+
+    def _hypotheses(self, arch):
+        bad = [] if arch.L == 1 else [f"a network with one hidden layer (L = 1) needed, got L = {arch.L}"]
+        return bad + _first_conv(arch, "the one-layer formula")
+
+    def _value(self, arch):
+        return xiong2020_one_layer(arch.conv[0])
+
+    def _expr(self, arch):
+        """A polynomial in ``d_1`` (the number of filters); the spatial shape is fixed."""
+        if not arch.conv or arch.conv[0] is None:
+            raise RegionmathError("xiong2020-one-layer needs a convolutional first layer (Architecture.cnn)")
+        return xiong2020_one_layer_expr(arch.conv[0])
+
+
+@register
+class Xiong2020DeepUpper(Bound):
+    id = "xiong2020-deep-upper"
+    kind = "upper"
+    activation = "relu"
+    convolutional = True
+    about = "activation regions"
+    pieces_verdict = "pieces: holds (an upper bound on activation regions bounds pieces)"
+    source = Source(XIONG2020, "Theorem 5, upper bound (deep ReLU CNN)", XIONG2020_REF, unsure=_TRANSCRIBED,
+                    note="proved by the toolkit (proofs/proof_xiong2020_deep.py): on each region of layers 1..l-1 the "
+                         "network is affine on R^n0, so layer l cuts it into at most Phi(n_l, n0) pieces; the proof "
+                         "needs no structure of layers 2..L (they may be dense) and holds with padding; the first "
+                         "factor is the one-layer formula, an upper bound (not always the maximum)")
+    statement = ("A ReLU network whose first hidden layer is convolutional has at most R'' prod_{l=2}^{L} "
+                 "Phi(n_l, n0) activation regions, R'' the one-layer formula (xiong2020-one-layer) of its first "
+                 "layer, n_l = n_l^(1) n_l^(2) d_l the units of layer l, n0 = n_0^(1) n_0^(2) d_0 the inputs.")
+
+    def _hypotheses(self, arch):
+        return _first_conv(arch, "the first factor")
+
+    def _value(self, arch):
+        return xiong2020_one_layer(arch.conv[0]) * prod(phi(w, arch.n0) for w in arch.widths[1:])
+
+    def _expr(self, arch):
+        """In ``d_1``, ``n0`` and ``n_2..n_L``."""
+        if not arch.conv or arch.conv[0] is None:
+            raise RegionmathError("xiong2020-deep-upper needs a convolutional first layer (Architecture.cnn)")
+        j = sp.Symbol("j", integer=True, nonnegative=True)
+        rest = [sp.Sum(sp.binomial(w, j), (j, 0, n0)) for w in width_symbols(arch.L)[1:]]
+        return xiong2020_one_layer_expr(arch.conv[0]) * sp.Mul(*rest)
+
+
+@register
+class Montufar2014AppE(Bound):
+    id = "montufar2014-appe"
+    kind = "upper"
+    activation = "relu"
+    convolutional = True
+    about = "both"
+    pieces_verdict = "pieces: holds (the bound it takes holds for pieces)"
+    source = Source("Montúfar, Pascanu, Cho, Bengio 2014", "App. E",
+                    "On the number of linear regions of deep neural networks, NIPS 2014 (arXiv 1402.1869)",
+                    note="App. E states no number: the toolkit reads it as 'every upper bound for fully connected "
+                         "networks of the same widths bounds the CNN' and takes the tightest such registry entry; "
+                         "the converse fails: restricted weights can have strictly fewer regions than the dense "
+                         "maximum (length-2 signal, 1-wide filters, 2 filters: 9 < 11; "
+                         "proofs/proof_montufar2014_appe.py), so dense lower bounds do not apply to CNNs")
+    statement = ("A convolutional network with piecewise-linear activations is a network of the fully connected "
+                 "kind whose weight matrices are restricted (structured and shared), so every upper bound for "
+                 "fully connected networks of the same widths bounds its regions; the value is the tightest such "
+                 "registry entry.")
+
+    def _hypotheses(self, arch):
+        if not arch.is_convolutional:
+            return ["an architecture with a convolutional layer needed (Architecture.cnn), got a fully connected one"]
+        return []
+
+    def dense_bound(self, arch):
+        """``(bound, value)``: the fully connected upper bound this entry takes for ``arch``."""
+        found = tightest_upper(arch.dense())
+        if found is None:
+            raise RegionmathError(f"no fully connected upper bound applies to {arch.dense()}")
+        return found
+
+    def _value(self, arch):
+        return self.dense_bound(arch)[1]
+
+    def _expr(self, arch):
+        """The expression of the fully connected entry it takes (:meth:`dense_bound`)."""
+        return self.dense_bound(arch)[0].expr(arch.dense())
