@@ -576,8 +576,9 @@ _SERRA_MNIST = ("MNIST as in Serra et al. 2018 (784 inputs, regions in [0,1]^784
                 "5,000-image subset (500 per class; stratified 70/30 split, 3,500 train and 1,500 test images, where "
                 "the paper used MNIST's 60,000 and 10,000), 50 epochs of Adam (scikit-learn MLPClassifier), weights "
                 "rounded to float32 (the float32 network is the one evaluated and counted); 10 networks per width. "
-                "Counted by exact enumeration as far as the time allowed: each count had a per-network time limit "
-                "(in serra2018_mnist_counts.json), one process.")
+                "Counted by exact enumeration as far as the time allowed: one process per count at the lowest CPU "
+                "priority on a shared two-core machine, a limit of 300 s per network (recorded per count in "
+                "serra2018_mnist_counts.json), smallest networks first.")
 
 
 @table("serra2018-experiment")
