@@ -177,3 +177,28 @@ def test_time_limit_is_honoured_on_a_784_input_net():
     assert time.perf_counter() - start < 10
     assert not result.complete and result.incomplete_reason == "time-limit"
     assert result.certified      # what it found (maybe nothing yet) is certified
+
+
+def test_kernels_are_compiled_only_when_the_time_limit_can_pay_for_it():
+    """A first count after installing compiles the numba kernels (15-50 s); a count with less
+    than KERNEL_COMPILE_SECONDS left runs on HiGHS instead, and gets the same count."""
+    import time
+    from unittest import mock
+
+    from regionmath.counting import enumerate as en
+    from regionmath.counting import simplex, tolerances
+    from regionmath.counting.parallel import count_enumerate
+    from regionmath.network import Network
+
+    rng = np.random.default_rng(3)
+    net = Network([rng.normal(size=(5, 3)), rng.normal(size=(4, 5))], [rng.normal(size=5), rng.normal(size=4)],
+                  box=([-1] * 3, [1] * 3))
+    with mock.patch.object(simplex, "compiled_on_disk", return_value=False):
+        short = time.time() + tolerances.KERNEL_COMPILE_SECONDS / 2
+        assert en.Enumerator(net, deadline=short)._klp is None
+        assert en.Enumerator(net, deadline=time.time() + 2 * tolerances.KERNEL_COMPILE_SECONDS)._klp is not None
+        assert en.Enumerator(net)._klp is not None
+        on_highs = count_enumerate(net, jobs=1, time_limit=tolerances.KERNEL_COMPILE_SECONDS / 2)
+    with mock.patch.object(simplex, "compiled_on_disk", return_value=True):
+        assert en.Enumerator(net, deadline=time.time() + 1)._klp is not None
+    assert on_highs.complete and on_highs.count == count_enumerate(net, jobs=1).count

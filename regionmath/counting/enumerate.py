@@ -129,6 +129,16 @@ class _SolverFailure(_Stop):
     """HiGHS could not decide an LP twice (warm, then cold): stop this subtree, incomplete."""
 
 
+def _kernel_affordable(deadline):
+    """Whether a count ending at ``deadline`` (``time.time()`` seconds, or None) can pay for
+    the numba kernels: always when numba's disk cache holds them, else only with
+    :data:`~regionmath.counting.tolerances.KERNEL_COMPILE_SECONDS` to spare (a first count
+    after installing compiles them; a short one runs on HiGHS instead)."""
+    if simplex.compiled_on_disk(lastlayer.KERNELS):
+        return True
+    return deadline is None or deadline - time.time() > tol.KERNEL_COMPILE_SECONDS
+
+
 class Enumerator:
     """The depth-first search over one network: its LP model, the per-layer data of the
     current path and the pattern being built. One per process; reused for many subtrees.
@@ -143,7 +153,7 @@ class Enumerator:
         0.9 times it).
     """
 
-    def __init__(self, network, unbounded=False, min_margin=1e-7):
+    def __init__(self, network, unbounded=False, min_margin=1e-7, deadline=None):
         if highspy is None:  # pragma: no cover
             raise RegionmathError("the enumerator needs highspy (pip install highspy)")
         self.W = [np.asarray(W, dtype=float) for W in network.weights]
@@ -188,6 +198,7 @@ class Enumerator:
             self.row_base.append(base)
             base += w * self.cons_per_unit
         self.n_rows = base
+        self._kernel_deadline = deadline   # whether the numba kernels are worth loading
         self._build_lp()
         self.maps = [None] * (self.L + 1)
         self.maps[0] = (np.diag(self.half), self.centre.copy())
@@ -271,7 +282,7 @@ class Enumerator:
         # (:mod:`regionmath.counting.simplex`; HiGHS only when it fails): ~100 us of HiGHS's
         # fixed cost per call at 64 inputs, against a few us
         self._klp = None
-        if self.relu and not self.unbounded and simplex.available():
+        if self.relu and not self.unbounded and simplex.available() and _kernel_affordable(self._kernel_deadline):
             self._klp = simplex.DenseLP(self.n_rows, n0, A=self._G, g=self._g,
                                         rows=(self._Gu, self._gu, self._rnorm, self._rbound, self._rK))
 

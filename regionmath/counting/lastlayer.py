@@ -25,7 +25,7 @@ import numpy as np
 
 from . import simplex
 
-__all__ = ["OK", "ABORT", "TIMEOUT", "search", "available"]
+__all__ = ["OK", "ABORT", "TIMEOUT", "KERNELS", "search", "available"]
 
 OK, ABORT, TIMEOUT = 0, 1, 2
 
@@ -239,6 +239,9 @@ if numba is not None:
     _lift = numba.njit(cache=True, nogil=True)(_lift)
     _leaf = numba.njit(cache=True, nogil=True)(_leaf)
     _node = numba.njit(cache=True)(_node)   # objmode reads the clock: no nogil
+
+#: every compiled function the last-layer search runs
+KERNELS = simplex.KERNELS + (_lift, _leaf, _node)
 
 
 def search(units, Q, base, start, R, tol, H, hg, pattern, sign, leaves_p, leaves_x, deadline, lp, margin):

@@ -57,6 +57,8 @@ True
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from . import tolerances as tol
@@ -66,7 +68,7 @@ try:
 except ImportError:  # pragma: no cover - numba is a dependency; without it the enumerator uses HiGHS only
     numba = None
 
-__all__ = ["FEASIBLE", "INFEASIBLE", "FAILED", "DenseLP", "available"]
+__all__ = ["FEASIBLE", "INFEASIBLE", "FAILED", "DenseLP", "available", "compiled_on_disk", "KERNELS"]
 
 #: statuses: a point; empty, proved by the float filter; failed (ask HiGHS); a ray the filter
 #: does not prove (ask HiGHS, whose ray goes the exact way)
@@ -77,6 +79,17 @@ FILTER_TINY, FILTER_SAFETY, UNIT_ROUNDOFF = tol.FILTER_TINY, tol.FILTER_SAFETY, 
 def available() -> bool:
     """True when the compiled kernel can be used (numba imports)."""
     return numba is not None
+
+
+def compiled_on_disk(dispatchers=None) -> bool:
+    """True when numba's disk cache holds every kernel in ``dispatchers`` (default
+    :data:`KERNELS`): loading them then takes about a second, compiling them afresh 15-50 s."""
+    if numba is None:
+        return False
+    try:
+        return all(os.path.exists(d._cache._cache_file._index_path) for d in (dispatchers or KERNELS))
+    except AttributeError:   # numba's private cache layout moved: assume a compile is due
+        return False
 
 
 def _filter(ray, sign, Gu, gu, rnorm, rbound, rK):
@@ -277,6 +290,9 @@ if numba is not None:
     _solve = numba.njit(cache=True, nogil=True)(_solve)
     _reset = numba.njit(cache=True, nogil=True)(_reset)
     _solve_retry = numba.njit(cache=True, nogil=True)(_solve_retry)
+
+#: the compiled functions (numba dispatchers when numba imports)
+KERNELS = (_filter, _solve, _reset, _solve_retry)
 
 
 class DenseLP:
