@@ -192,6 +192,9 @@ def _digits(n) -> str:
 # -- bounds ---------------------------------------------------------------------------------
 def _bound_record(bound, arch):
     violated = bound.hypotheses(arch)
+    if bound.needs_weights and not violated:
+        violated = [f"it needs more than an architecture (from Python: regionmath.bounds.get({bound.id!r})"
+                    ".value(...); its docstring says what it takes)"]
     rec = {"id": bound.id, "kind": bound.kind, "value": None, "source": str(bound.source),
            "hypotheses_hold": not violated}
     if violated:
@@ -206,7 +209,7 @@ def _bound_record(bound, arch):
 def cmd_bounds(args):
     from . import bounds
     arch = _architecture(args)
-    records = [_bound_record(b, arch) for b in bounds.all_bounds(arch.activation) if not b.needs_weights]
+    records = [_bound_record(b, arch) for b in bounds.all_bounds(arch.activation)]
     if args.json:
         _emit_json(records)
         return 0

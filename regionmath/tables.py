@@ -598,7 +598,9 @@ def crossover() -> Table:
                  caption="First depth (at width n) and first width (at the given depth) where the deep network's "
                          "lower bound exceeds the maximum of a shallow network with the same number of units or "
                          "parameters: exact integer search, and the point where the leading terms cross (empty: "
-                         "they do not). Montufar 2014 Sec. 3 and App. C; Serra 2018.")
+                         "they do not). The shallow maximum is Zaslavsky's exact count Phi(N, n0) (registry id "
+                         "zaslavsky), so no upper bound enters; the deep side is the lower bound named in each row. "
+                         "Montufar 2014 Sec. 3 and App. C; Serra 2018.")
 
 
 @table("deep-beats-shallow-threshold")

@@ -77,6 +77,61 @@ def test_hinz2021_closed_form_is_the_recursion():
                 assert [int(cols[i][d]) for i in range(j + 1)] == g[:j] + [sum(g[j:])]
 
 
+def _reference_gamma(family, d, m):
+    """The per-layer histograms written out here: Hinz 2021 by its recursion, the others by their
+    definitions (Serra: C(m, k) for k >= m - d; Montúfar 2017: Phi(m, d) at k = m; 2014: 2^m)."""
+    if family == "hinz2021":
+        return list(recursion(min(d, m), m))
+    if family == "serra2018":
+        return [math.comb(m, k) if k >= m - d else 0 for k in range(m + 1)]
+    cells = sum(math.comb(m, j) for j in range(min(d, m) + 1)) if family == "montufar2017" else 2 ** m
+    return [0] * m + [cells]
+
+
+def reference_histogram(family, n0, widths):
+    """The straightforward form: v <- B v with B's columns the clipped gammas, entry by entry."""
+    v = [0] * n0 + [1]
+    for m in widths:
+        out = [0] * (n0 + 1)
+        for d, x in enumerate(v):
+            g = _reference_gamma(family, d, m)
+            for k, c in enumerate(g):
+                out[min(k, d)] += c * x
+        v = out
+    return v
+
+
+def test_fast_histograms_equal_the_straightforward_form():
+    """The structured layer (Serra part by running sums, sparse rest, both ends for the bound)
+    against the dense product on a grid of small architectures, widths below, at and above n0."""
+    rng = random.Random(20)
+    cases = [(n0, ws) for n0 in range(1, 6) for ws in itertools.product(range(1, 9), repeat=2)]
+    cases += [(n0, tuple(rng.randint(1, 14) for _ in range(rng.randint(1, 5)))) for n0 in range(1, 13) for _ in range(6)]
+    cases += [(9, (40, 3, 25)), (12, (30,) * 4), (20, (12, 45, 20, 21))]
+    for n0, ws in cases:
+        for family in ("hinz2021", "serra2018", "montufar2017", "montufar2014"):
+            ref = reference_histogram(family, n0, ws)
+            assert [int(x) for x in histogram_after(family, n0, ws)] == ref, (family, n0, ws)
+            assert histogram_bound(n0, ws, family) == sum(ref), (family, n0, ws)
+
+
+def test_layer_columns_equal_gamma_at_larger_widths():
+    """The layer's columns (binomials updated along the column) against gamma's closed form,
+    itself checked against the recursion above, at widths beyond the recursion's reach."""
+    from regionmath.bounds.hinz import _columns
+    for m, top in ((50, 50), (101, 60), (160, 159)):
+        cols = _columns("hinz2021", top, m)
+        for j in range(top + 1):
+            g = [int(x) for x in gamma("hinz2021", j, m)]
+            column = [0] * (j + 1)
+            for i in range(j):
+                column[i] = math.comb(m, i) if i >= m - j and cols.tail else 0
+            for i, c in cols.below[j]:
+                column[i] += int(c)
+            column[j] = int(cols.diag[j])
+            assert column == g[:j] + [sum(g[j:])], (m, j)
+
+
 def test_published_values():
     """From the issue (an independent implementation) and Hinz 2021's examples."""
     assert H21.value(Architecture(2, (4, 4))) == 109 and THM1.value(Architecture(2, (4, 4))) == 121
@@ -202,6 +257,8 @@ def test_expressions_are_matrix_products():
     for arch in (Architecture(2, (4, 4)), Architecture(3, (2, 5, 4)), Architecture(1, (3,))):
         for entry in (H19, H21):
             assert entry.expr(arch).doit() == entry.value(arch)
+    with pytest.raises(RegionmathError, match="hinz2021: its expression is a product of 100 matrices"):
+        H21.expr(Architecture(784, (1000,) * 100))
 
 
 def test_depth_asymptotics_of_hinz2019():
@@ -221,3 +278,15 @@ def test_bad_input():
         histogram_bound(2, (3,), "nope")
     with pytest.raises(RegionmathError, match="d >= 0"):
         gamma("hinz2021", -1, 3)
+
+
+def test_command_line_lists_the_histogram_and_weight_aware_entries(capfd):
+    from regionmath.cli import main
+    assert main(["bounds", "--n0", "2", "--widths", "3", "--json"]) == 0
+    records = {r["id"]: r for r in json.loads(capfd.readouterr().out)}
+    assert {"hinz2019", "hinz2021", "serra2020-weights", "charisopoulos2018"} <= set(records)
+    assert records["hinz2021"]["value"] == records["zaslavsky"]["value"] == "7"
+    weights = records["serra2020-weights"]
+    assert weights["hypotheses_hold"] is False and "more than an architecture" in weights["violated"][0]
+    assert main(["bound", "hinz2021", "--n0", "2", "--widths", "4,4", "--symbolic", "--json"]) == 0
+    assert sp.sympify(json.loads(capfd.readouterr().out)["expr"]).doit() == 109

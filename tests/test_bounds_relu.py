@@ -225,6 +225,7 @@ def test_rank_bound_holds_for_a_sampled_low_rank_network():
 # -- sympy expressions ---------------------------------------------------------------------------------
 EXPR_CASES = {
     "zaslavsky": [(2, (3,)), (3, (5,)), (1, (4,))],
+    "charisopoulos2018": [(2, (3,)), (3, (5,)), (4, (2,))],
     "montufar2014-prop3": [(2, (3, 4)), (1, (2, 2, 2))],
     "pascanu2013": [(2, (5, 4)), (1, (3, 2, 4)), (3, (7, 3))],
     "montufar2014-thm4": [(2, (5, 4)), (1, (3, 2, 4)), (3, (7, 8, 2))],
@@ -270,6 +271,7 @@ def _ratio(b, form, n0_, depth, width):
 
 ASYMPTOTIC_CASES = {
     "zaslavsky": [(1, 1), (2, 1), (4, 1)],
+    "charisopoulos2018": [(1, 1), (3, 1)],
     "montufar2014-prop3": [(2, 2), (3, 3)],
     "pascanu2013": [(1, 3), (2, 2), (3, 3)],
     "montufar2014-thm4": [(1, 3), (2, 2), (3, 3)],

@@ -139,6 +139,7 @@ MUTANTS = [
     ("proof_montufar2014_lemma2", "test_line_construction_counts_exactly", {"widths": (2, 3, 2)}, attr("proof_montufar2014_lemma2", "folding_network", _claimed_plus1)),
     ("proof_montufar2014_lemma2", "test_plane_construction_counts_exactly", {"widths": (4, 3)}, registry("montufar2014-thm4-eq7", plus1)),
     ("proof_montufar2014_prop3", "test_records_never_exceed_and_attain", {}, registry("montufar2014-prop3", minus1)),
+    ("proof_charisopoulos2018", "test_records_never_exceed_and_attain", {}, registry("charisopoulos2018", minus1)),
     ("proof_montufar2014_prop7", "test_records_never_exceed_and_attain", {}, registry("montufar2014-prop7-upper", minus1)),
     ("proof_montufar2014_prop7", "test_lower_construction_counts_exactly", {}, registry("montufar2014-prop7-lower", plus1)),
     ("proof_montufar2014_stability", "test_records_keep_their_regions_under_small_perturbations", {},

@@ -37,6 +37,7 @@ References
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 import sympy as sp
 
@@ -239,80 +240,174 @@ def gamma(family: str, d: int, m: int) -> list:
 
 
 @lru_cache(maxsize=64)
-def _phi_prefix(m: int, top: int) -> tuple:
-    """``(Phi(m, 0), ..., Phi(m, top'))`` for ``top' >= top`` by the recurrence
-    ``C(m, j) = C(m, j-1) (m-j+1) / j``: ``O(top)`` big-integer operations, whatever ``m``
-    (a binomial per entry from scratch made wide layers cost minutes)."""
-    top = max(top, 64)                     # one table serves every column of a width
-    c, total, out = _mpz(1), _mpz(1), [_mpz(1)]
+def _binomials(m: int, top: int) -> tuple:
+    """``(C(m, 0..top), Phi(m, 0..top))`` by the recurrence ``C(m, j) = C(m, j-1) (m-j+1) / j``:
+    ``O(top)`` big-integer operations whatever ``m`` (a binomial per entry from scratch made wide
+    layers cost minutes)."""
+    c, total, row, phi = _mpz(1), _mpz(1), [_mpz(1)], [_mpz(1)]
     for j in range(1, top + 1):
         c = c * (m - j + 1) // j if j <= m else _mpz(0)
         total += c
-        out.append(total)
-    return tuple(out)
+        row.append(c)
+        phi.append(total)
+    return tuple(row), tuple(phi)
 
 
-def _clipped_column(family, j, m):
-    """Column ``j`` of the layer matrix: ``gamma_{j,m}`` with the mass at ``k >= j`` put at ``j``.
+class _Columns(NamedTuple):
+    """The columns ``j = 0..J`` (``J = min(n0, m)``) of a layer matrix, split by structure.
 
-    Only the entries below ``j`` are computed one by one; the top one is ``Phi(m, j)`` minus
-    them (every family's ``gamma_{j,m}`` sums to its cell count), except for Montúfar 2014."""
-    if family == "hinz2021" and j < m:
-        # entries below j one by one, never a length-m list (m may be 10^8)
-        if j < 3:
-            low = [_hinz2021_low_entry(j, m, i) for i in range(j)]
-        else:  # below floor((m - j + 2)/2) - 1 both parts of the closed form vanish
-            start = min(j, max(0, (m - j + 2) // 2 - 1))
-            low = [_mpz(0)] * start + [_hinz2021_coefficient(j, m, i) for i in range(start, j)]
-        return low + [_phi_prefix(m, j)[j] - sum(low)]
-    g = GAMMAS[family](j, m)
-    return g[:j] + [sum(g[j:])]
+    Column ``j`` (regions of image dimension ``j``; dimensions ``>= m`` act as ``m``) holds
+    ``diag[j]`` in row ``j``; below it, ``C(m, i)`` for ``m - j <= i < j`` when ``tail`` (the
+    Serra part, applied with one running sum per layer) plus the sparse ``below[j]``,
+    ``((i, c), ...)``. For Hinz 2021 ``below[j]`` lives on ``i <= m - j`` (about half of the
+    entries at n0 = 784, m = 1000); for Serra it is empty."""
+    width: int
+    tail: bool
+    binom: tuple
+    diag: tuple
+    below: tuple
 
 
-def _sparse(column):
-    """``[(i, c)]`` for the non-zero entries of a column."""
-    return [(i, c) for i, c in enumerate(column) if c]
+def _hinz2021_entries(j, m):
+    """``{i: gamma_{j,m}[i]}`` for the rows ``i < j`` where Hinz 2021's column may differ from the
+    binomial tail ``C(m, i) [i >= m - j]``: all rows for ``j < 3``; for ``3 <= j < m`` the rows
+    ``floor((m - j + 2)/2) - 1 <= i <= m - j`` (below, both parts of the closed form vanish; above,
+    it is ``C(m, i)``: at ``i + j > m + 2`` no correction applies, and at ``i + j = m + 1, m + 2``
+    the corrections cancel, e.g. ``C(m-3, m-j-1) = C(m-3, j-2)`` at ``m + 2``)."""
+    if j >= m:
+        return {}
+    if j < 3:
+        return {i: _hinz2021_low_entry(j, m, i) for i in range(j)}
+    # _hinz2021_coefficient with shift = m - j + 2 - i >= 2 (so lo_m = 2 shift - 1, and
+    # C(j-3, j-2) = 0): three binomials of a = 2i + 2j - m - 3 per entry, each from the last
+    rows = range(max(0, (m - j + 2) // 2 - 1), min(j, m + 1 - j))
+    if not rows:
+        return {}
+    a0, top = 2 * rows[0] + 2 * j - m - 3, m - j + 2
+    c2, c1, c3 = (_every_other(a0, j - 2), _every_other(a0 + 1, j - 1), _every_other(a0, j - 3))
+    out = {}
+    for i in rows:
+        shift, b2, b1, b3 = m - j + 2 - i, next(c2), next(c1), next(c3)
+        c = _mpz(0)
+        if 2 * shift - 1 <= top:
+            c += m * b2 - (j - 2) * b1
+        if shift >= 3 and 2 * shift - 2 <= top:
+            c += (shift - 1) * b3
+        if i == m - j:                    # t = 0: the binomial part
+            c += _comb(m, i) - sum(_comb(m - 1 - e, m - j - 1) for e in range(3))
+        out[i] = c
+    return out
+
+
+def _every_other(a, k):
+    """``C(a, k), C(a + 2, k), C(a + 4, k), ...`` (0 outside ``0 <= k <= a``), each from the last
+    by ``C(a + 2, k) = C(a, k) (a + 1)(a + 2) / ((a + 2 - k)(a + 1 - k))``."""
+    c = _comb(a, k)
+    while True:
+        yield c
+        a += 2
+        c = c * (a - 1) * a // ((a - k) * (a - k - 1)) if c else _comb(a, k)
+
+
+@lru_cache(maxsize=32)
+def _columns(family: str, top: int, m: int) -> _Columns:
+    """The layer matrix of ``m`` units on histograms over dimensions ``0..n0``, ``top = min(n0, m)``."""
+    binom, phi = _binomials(m, top)
+    if family == "montufar2014":          # all 2^m cells fully active: dimension kept
+        return _Columns(m, False, binom, (_mpz(1) << m,) * (top + 1), ((),) * (top + 1))
+    if family == "montufar2017":          # all Phi(m, j) cells fully active
+        return _Columns(m, False, binom, phi, ((),) * (top + 1))
+    diag, below = [], []
+    for j in range(top + 1):
+        # the Serra tail C(m, i), max(m - j, 0) <= i < j, and its sum
+        lo = max(m - j, 0)
+        tail_sum = phi[j - 1] - (phi[lo - 1] if lo else 0) if lo < j else _mpz(0)
+        entries = _hinz2021_entries(j, m) if family == "hinz2021" else {}
+        rest = [(i, c - (binom[i] if i >= lo else 0)) for i, c in sorted(entries.items())]
+        rest = tuple((i, c) for i, c in rest if c)
+        below.append(rest)
+        # every family's gamma_{j,m} sums to Phi(m, j) cells; the rest of the mass stays at j
+        diag.append(phi[j] - tail_sum - sum(c for _, c in rest))
+    return _Columns(m, True, binom, tuple(diag), tuple(below))
+
+
+def _layer_columns(family, n0, m):
+    if family not in GAMMAS:
+        raise RegionmathError(f"unknown histogram family {family!r}; known: {', '.join(GAMMAS)}")
+    return _columns(family, min(n0, m), m)
+
+
+def _apply(cols: _Columns, v: list) -> list:
+    """``B v``: the histogram after the layer, from the histogram ``v`` before it."""
+    n0, top, m = len(v) - 1, len(cols.diag) - 1, cols.width
+    x = v[:top] + [sum(v[top:], _mpz(0))]            # dimensions >= m act as m
+    out = [_mpz(0)] * (n0 + 1)
+    for j, xj in enumerate(x):
+        if xj:
+            out[j] += cols.diag[j] * xj
+            for i, c in cols.below[j]:
+                out[i] += c * xj
+    if cols.tail:                                     # row i: C(m, i) * sum_{j >= max(m - i, i + 1)} x[j]
+        suffix = [_mpz(0)] * (top + 2)
+        for j in range(top, -1, -1):
+            suffix[j] = suffix[j + 1] + x[j]
+        for i in range(top):
+            lo = max(m - i, i + 1)
+            if lo <= top and suffix[lo]:
+                out[i] += cols.binom[i] * suffix[lo]
+    return out
+
+
+def _apply_transposed(cols: _Columns, u: list) -> list:
+    """``B^T u`` (``u[d]`` weighs regions of dimension ``d`` after the layer)."""
+    n0, top, m = len(u) - 1, len(cols.diag) - 1, cols.width
+    y = []
+    for j in range(top + 1):
+        y.append(cols.diag[j] * u[j] + sum((c * u[i] for i, c in cols.below[j]), _mpz(0)))
+    if cols.tail:                                     # column j: sum_{max(m - j, 0) <= i < j} C(m, i) u[i]
+        prefix = [_mpz(0)]
+        for i in range(top):
+            prefix.append(prefix[-1] + cols.binom[i] * u[i])
+        for j in range(top + 1):
+            lo = max(m - j, 0)
+            if lo < j:
+                y[j] += prefix[j] - prefix[lo]
+    return y + [y[top]] * (n0 - top)
 
 
 def layer_matrix(family: str, n0: int, m: int) -> list:
     """The ``(n0 + 1) x (n0 + 1)`` matrix ``B`` of a layer of ``m`` units: ``B[i][d]`` bounds the
     regions of image dimension ``i`` made from one region of dimension ``d`` (upper triangular)."""
+    cols = _layer_columns(family, n0, m)
     B = [[_mpz(0)] * (n0 + 1) for _ in range(n0 + 1)]
     for d in range(n0 + 1):
-        col = _clipped_column(family, min(d, m), m)
-        for i, x in enumerate(col):
+        e = [_mpz(0)] * (n0 + 1)
+        e[d] = _mpz(1)
+        for i, x in enumerate(_apply(cols, e)):
             B[i][d] = x
     return B
 
 
 def histogram_after(family: str, n0: int, widths, histogram=None) -> list:
     """The histogram over image dimensions ``0..n0`` after the layers ``widths``, from ``e_{n0}``
-    (or ``histogram``): ``O(n0^2)`` big-integer operations per layer.
+    (or ``histogram``).
 
-    Regions of dimension ``d >= m`` share one column (the layer's ``gamma_{m,m}``), so a
-    layer costs ``O(min(n0, m)^2)`` once the columns of its width are known."""
-    if family not in GAMMAS:
-        raise RegionmathError(f"unknown histogram family {family!r}; known: {', '.join(GAMMAS)}")
+    A layer costs ``O(n0)`` big-integer operations for its Serra part (one running sum) and one
+    per entry of its sparse rest (none for Serra's matrices; for Hinz 2021 the entries with
+    ``i < j``, ``i <= m - j``, fewer than ``n0^2 / 4``)."""
     v = [_mpz(0)] * n0 + [_mpz(1)] if histogram is None else [_mpz(x) for x in histogram]
-    columns = {}
     for m in widths:
-        if m not in columns:
-            columns[m] = [_sparse(_clipped_column(family, j, m)) for j in range(min(n0, m) + 1)]
-        cols = columns[m]
-        out = [_mpz(0)] * (n0 + 1)
-        wide = sum(v[m:]) if m <= n0 else _mpz(0)   # regions of dimension >= m act as dimension m
-        for d in range(min(n0, m) + 1):
-            x = wide if d == m else v[d]
-            if x:
-                for i, c in cols[d]:
-                    out[i] += c * x
-        v = out
+        v = _apply(_layer_columns(family, n0, m), v)
     return v
 
 
 def histogram_bound(n0: int, widths, family: str = "hinz2021") -> int:
     """Hinz and van de Geer's bound: the sum of the last histogram (the L1 norm of the last
     column of the product of the layer matrices).
+
+    Computed from both ends, ``(1^T B_L ... B_{s+1}) (B_s ... B_1 e_{n0})`` with ``s = ceil(L/2)``:
+    the numbers grow by about the same number of digits per layer, so the two halves cost about
+    half of one pass.
 
     Parameters
     ----------
@@ -328,12 +423,25 @@ def histogram_bound(n0: int, widths, family: str = "hinz2021") -> int:
     -------
     int
 
+    Raises
+    ------
+    RegionmathError
+        For an unknown ``family``.
+
     Examples
     --------
     >>> [histogram_bound(2, (4, 4), f) for f in ("hinz2021", "serra2018", "montufar2017", "montufar2014")]
     [109, 121, 121, 256]
     """
-    return int(sum(histogram_after(family, n0, widths)))
+    widths = list(widths)
+    if widths:                 # after the first layer no region has dimension above its width
+        n0 = min(n0, widths[0])
+    split = (len(widths) + 1) // 2
+    v = histogram_after(family, n0, widths[:split])
+    u = [_mpz(1)] * (n0 + 1)
+    for m in reversed(widths[split:]):
+        u = _apply_transposed(_layer_columns(family, n0, m), u)
+    return int(sum(a * b for a, b in zip(u, v)))
 
 
 # -- registry entries -------------------------------------------------------------------------------
@@ -343,6 +451,10 @@ _HINZ2019_REF = ("A framework for the construction of upper bounds on the number
 _HINZ2021 = "Hinz 2021"
 _HINZ2021_REF = ("Using activation histograms to bound the number of affine regions in ReLU feed-forward neural "
                  "networks (arXiv 2103.17174)")
+
+
+#: the largest matrix-product expression built (n0 = 150 with two layers: 45,602 entries, 3 MB of text)
+_EXPR_ENTRIES = 200_000
 
 
 def _matrix_product_expr(family, arch):
@@ -382,11 +494,29 @@ def _depth_asymptotic(var):
                                "C(n, (n-1)/2) of the two equal diagonal entries); checked numerically")
 
 
-@register
-class Hinz2019(Bound):
-    id = "hinz2019"
+class _HistogramBound(Bound):
+    """The framework's bound ``1^T B_L ... B_1 e_{n0}`` with the layer matrices of ``family``."""
+
     kind = "upper"
     activation = "relu"
+    family = ""
+
+    def _value(self, arch):
+        return histogram_bound(arch.n0, arch.widths, self.family)
+
+    def _expr(self, arch):
+        entries = (arch.n0 + 1) ** 2 * arch.L
+        if entries > _EXPR_ENTRIES:
+            raise RegionmathError(f"{self.id}: its expression is a product of {arch.L} matrices of size "
+                                  f"{arch.n0 + 1} x {arch.n0 + 1} ({entries:,} exact entries); expressions are built "
+                                  f"up to {_EXPR_ENTRIES:,} entries (the value needs none: ask without --symbolic)")
+        return _matrix_product_expr(self.family, arch)
+
+
+@register
+class Hinz2019(_HistogramBound):
+    id = "hinz2019"
+    family = "serra2018"
     source = Source(_HINZ2019, "histogram framework (matrix-product bound) with Serra et al.'s histogram bounds",
                     _HINZ2019_REF,
                     unsure="read from the abstract and third-party notes; the paper's own tighter matrices could "
@@ -399,36 +529,23 @@ class Hinz2019(Bound):
                  "k >= m - d it is Serra et al.'s Theorem 1, and for L layers of width n it grows like "
                  "Theta(L^(p-1) Phi(n, min(n0, floor(n/2)))^L).")
 
-    def _value(self, arch):
-        from .relu import serra2018_thm1_dp        # the same number in O(L n0) operations
-        return serra2018_thm1_dp(arch.n0, arch.widths)
-
-    def _expr(self, arch):
-        return _matrix_product_expr("serra2018", arch)
-
     def _asymptotic(self, var):
         return _depth_asymptotic(var)
 
 
 @register
-class Hinz2021(Bound):
+class Hinz2021(_HistogramBound):
     id = "hinz2021"
-    kind = "upper"
-    activation = "relu"
+    family = "hinz2021"
     source = Source(_HINZ2021, "activation-histogram bounds in the framework of Hinz and van de Geer 2019",
                     _HINZ2021_REF,
                     unsure="read through a third-party implementation (its closed form for d >= 3 'attained "
                            "through observation'); the toolkit uses the recursion gamma_{d,m} = S gamma_{d,m-1} + "
                            "gamma_{d-1,m-1} in closed form; the d = 2 table is checked by brute force, not proved",
                     note="matches the published/independent values 109 (2; 4,4), 1,559 (3; 4,4,4) and 60,228 "
-                         "(3; 6,6,6); O(L n0^2) big-integer operations")
+                         "(3; 6,6,6); per layer O(n0) big-integer operations plus one per entry of the "
+                         "sparse rest of the layer matrix (bench/bench_hinz.md)")
     statement = ("A ReLU network has at most 1^T B_L ... B_1 e_{n0} linear regions with Hinz 2021's histogram "
                  "bounds: C(m, k) for d >= m; on a line 1 at k = m and 2 for ceil(m/2) <= k < m (1 at (m-1)/2 for "
                  "odd m); in the plane 1 at k = m, m for floor(m/2) <= k < m (m/2 at m/2 - 1 for even m); "
                  "gamma_{d,m} = S gamma_{d,m-1} + gamma_{d-1,m-1} for 3 <= d < m.")
-
-    def _value(self, arch):
-        return histogram_bound(arch.n0, arch.widths, "hinz2021")
-
-    def _expr(self, arch):
-        return _matrix_product_expr("hinz2021", arch)

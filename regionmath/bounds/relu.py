@@ -122,7 +122,7 @@ __all__ = ["MONTUFAR2014", "MONTUFAR2014_REF", "SERRA2018", "SERRA2018_REF", "AR
            "serra2018_thm1_by_enumeration", "serra2018_thm1_dp", "LAST_LAYER_NOTE", "Zaslavsky",
            "MontufarProp3", "Pascanu2013", "MontufarThm4", "MontufarThm4Eq7", "MontufarCor5", "Montufar2017",
            "Raghu2017", "Serra2018Thm1", "rank_symbols", "Serra2018Thm1Rank", "Serra2018Exact1D",
-           "Serra2018Lower", "Arora2018", "Serra2018AroraImproved"]
+           "Serra2018Lower", "Arora2018", "Serra2018AroraImproved", "Charisopoulos2018"]
 
 
 def _j(count):
@@ -401,6 +401,45 @@ class Zaslavsky(Bound):
             return None
         return AsymptoticForm("Theta", n ** n0 / sp.factorial(n0), n, constant=sp.Integer(1), fixed=(n0,),
                               note="one layer (L = 1) of width n")
+
+
+@register
+class Charisopoulos2018(Bound):
+    id = "charisopoulos2018"
+    kind = "upper"
+    activation = "relu"
+    source = Source("Charisopoulos, Maragos 2018", "abstract (arXiv v2): the bound for one layer",
+                    "A tropical approach to neural networks with piecewise linear activations (arXiv 1805.08749)",
+                    unsure="read in the arXiv abstract only (v2; v1's abstract printed min{2^m, 2 sum_{j<=n} "
+                           "C(m-1, j)}); the body's theorem, its number and hypotheses, and any bound for several "
+                           "layers could not be read, so the toolkit applies it to one layer only",
+                    note="the minimum is always Phi(m, n0) (Phi(m, n0) <= Phi(m, m) = 2^m): at L = 1 it is "
+                         "Zaslavsky's count; v1's 2 Phi(m-1, n0) exceeds it by C(m-1, n0) when n0 < m "
+                         "(proofs/proof_charisopoulos2018.py)")
+    statement = ("A layer of m ReLU (or leaky ReLU) units with n inputs has at most min{2^m, sum_{j<=n} C(m, j)} "
+                 "linear regions (n, m: the numbers of inputs and outputs).")
+    about = "pieces"
+
+    def _hypotheses(self, arch):
+        if arch.L != 1:
+            return [f"it is stated for one layer (L = 1 hidden layer needed, got L = {arch.L}); the statement "
+                    "for several layers could not be read"]
+        return []
+
+    def _value(self, arch):
+        m = arch.widths[0]
+        return phi(m, arch.n0)          # = min(2^m, Phi(m, n0)) without forming 2^m: Phi(m, n0) <= 2^m
+
+    def _expr(self, arch):
+        # the abstract's min{2^m, Phi(m, n0)} without its redundant first term (Phi(m, n0) <= 2^m),
+        # so that sympy can take it to the limit
+        return _phi_expr(width_symbols(1)[0], n0)
+
+    def _asymptotic(self, var):
+        if var != n:
+            return None
+        return AsymptoticForm("Theta", n ** n0 / sp.factorial(n0), n, constant=sp.Integer(1), fixed=(n0,),
+                              note="one layer (L = 1) of width n: Zaslavsky's growth")
 
 
 @register

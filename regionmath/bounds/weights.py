@@ -188,13 +188,9 @@ def serra2020_weights(network, domain=None, ranges=None, profiles=None) -> int:
 
     Parameters
     ----------
-    network : Network
-        A ReLU network.
-    domain : (lo, hi) or None
-        A box; default ``network.box``.
-    ranges : list of (lo, hi) arrays, optional
-        Valid pre-activation bounds on the domain (see :func:`layer_profiles`); default
-        certified interval arithmetic.
+    network, domain, ranges
+        As for :func:`layer_profiles`: the ReLU network, the box (default ``network.box``) and
+        valid pre-activation bounds on it (default certified interval arithmetic).
     profiles : list of LayerProfile, optional
         Precomputed :func:`layer_profiles` (then ``domain`` and ``ranges`` are unused).
 
