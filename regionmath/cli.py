@@ -374,11 +374,11 @@ def cmd_estimate(args):
     from .estimate import estimate_regions
     from .network import Network
     net = Network.load(args.network)
-    show = None
-    if not args.json and sys.stderr.isatty():
-        def show(info):
-            print(f"  {info['stage']}: {info['seconds']:.0f} s", file=sys.stderr, flush=True)
-    result = estimate_regions(net, time_limit=_time_left(args.time_limit), seed=args.seed, progress=show)
+    with _progress(args, f"regionmath estimate {args.network}") as show:
+        result = estimate_regions(net, time_limit=_time_left(args.time_limit), seed=args.seed, progress=show)
+    if not result.complete:
+        print(f"regionmath: incomplete ({_why(result.incomplete_reason)}): {'; '.join(result.notes)}",
+              file=sys.stderr)
     if args.json:
         _emit_json(result.as_dict())
     else:
@@ -616,6 +616,7 @@ def build_parser():
                    help="wall-clock seconds in all (default %(default)s)")
     q.add_argument("--seed", type=int, default=0, help="random seed of the probes (default %(default)s)")
     q.add_argument("--json", action="store_true", help="print one JSON document")
+    q.add_argument("--quiet", action="store_true", help="no progress on stderr")
     q.set_defaults(func=cmd_estimate)
 
     q = sub.add_parser("verify", lazy_description=_construction_ids, epilog="Examples:\n  regionmath verify serra2018-lower --n0 1 --widths 3,4 --json", help="build a construction, count it, certify it")

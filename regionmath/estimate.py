@@ -19,8 +19,8 @@ each with the kind of guarantee it carries:
     Purdom's partial backtracking with full width at the top). See :func:`tree_estimate` for
     the interval and how its calibration was checked.
 ``weight_aware_upper``
-    Serra & Ramalingam 2020's upper bound for the given weights (registry entry
-    ``serra2020-weights``), when the installed toolkit has it.
+    Serra & Ramalingam 2020's upper bound for the given weights and domain (registry entry
+    ``serra2020-weights``, :func:`regionmath.bounds.weights.serra2020_weights`).
 ``architecture_upper``
     The tightest upper bound of the registry that applies to the architecture alone.
 ``line_density`` and ``slice_counts``
@@ -64,17 +64,15 @@ from typing import Optional
 
 import numpy as np
 
+from .counting.tolerances import LP_FEASTOL, MARGIN_TOL, MIN_MARGIN, POINT_MARGIN, ZERO_TOL
 from .errors import RegionmathError
 
 __all__ = ["EstimateResult", "estimate_regions", "tree_estimate", "parity_lower_bound",
            "line_densities", "slice_counts", "TreeProber"]
 
-#: regions thinner than this (a ball of this radius, unit-normalised rows) are not counted;
-#: the same criterion as the enumerator's default ``min_margin``
-MIN_MARGIN = 1e-7
-#: relative size below which a unit's affine function on a region counts as constant
-ZERO_TOL = 1e-10
 
+#: a probe's LP over a region with more rows than this adds them lazily (row generation)
+LAZY_ROWS = 48
 
 def _sci(x) -> Optional[str]:
     """A float as a decimal string in scientific notation (JSON: may exceed a double)."""
@@ -153,12 +151,14 @@ class TreeProber:
         self.cols = np.arange(self.n0, dtype=np.int32)
         self.deadline = None
         self._walk_model = None
+        self._scratch = self._scratch_node = self._scratch_taken = None
+        self._projections = {}            # layer -> [points found, failures] of _project
 
     def _new_model(self):
         from .counting.solvers import new_highs
         # rows are unit-normalised (scaling buys nothing); presolve would rerun on every
         # warm-started re-solve
-        return new_highs(primal_feasibility_tolerance=1e-9, dual_feasibility_tolerance=1e-9,
+        return new_highs(primal_feasibility_tolerance=LP_FEASTOL, dual_feasibility_tolerance=LP_FEASTOL,
                          simplex_scale_strategy=0, presolve="off")
 
     def _root(self, h):
@@ -225,7 +225,11 @@ class TreeProber:
 
     def _side_lp(self, node, a, cu, side):
         """A point of the node's region on ``side`` of the unit ``(a, cu)`` with every slack at
-        least MIN_MARGIN (a feasibility LP, warm-started), or None when there is none."""
+        least MIN_MARGIN (a feasibility LP, warm-started), or None when there is none.
+
+        A region with many rows is solved with its rows added lazily (:meth:`_lazy_side_lp`)."""
+        if node.rows > LAZY_ROWS:
+            return self._lazy_side_lp(node, a, cu, side)
         h, hs, m = node.h, self.highspy, MIN_MARGIN
         r = h.getNumRow()
         if side:
@@ -241,6 +245,60 @@ class TreeProber:
             return np.clip(np.array(h.getSolution().col_value), self.lo, self.hi)
         finally:
             h.deleteRows(1, np.array([r], dtype=np.int32))
+
+    def _lazy_side_lp(self, node, a, cu, side):
+        """:meth:`_side_lp` by row generation: the LP holds the new side (its last row) and
+        only those rows of the region that some solution violated, and adds the rows its
+        solution violates until it satisfies them all (then it is a point of the region) or
+        is infeasible (then so is the full LP, which has more rows). The model lives for the
+        whole walk (the region only gains rows), so each solve is warm. On a wide input an
+        LP of a few dozen rows costs a small fraction of one with every row of the path."""
+        hs, m = self.highspy, MIN_MARGIN
+        h = self._scratch
+        if h is None or self._scratch_node is not node:
+            h = self._scratch = self._new_model()
+            empty = np.array([], dtype=np.int32)
+            h.addCols(self.n0, np.zeros(self.n0), self.lo.copy(), self.hi.copy(), 0, empty, empty,
+                      np.array([], float))
+            self._scratch_node, self._scratch_taken = node, np.zeros(self.N, bool)
+            h.addRow(-self.inf, self.inf, 0, np.array([], np.int32), np.array([], float))   # the side's row
+        M, q = node.M[:node.rows], node.q[:node.rows]
+        taken = self._scratch_taken[:node.rows]
+
+        def add(idx):
+            last = h.getNumRow() - 1                        # the side's row stays last
+            h.deleteRows(1, np.array([last], dtype=np.int32))
+            if len(idx):
+                taken[idx] = True
+                k = len(idx)
+                h.addRows(k, -q[idx], np.full(k, self.inf), k * self.n0, np.arange(k, dtype=np.int32) * self.n0,
+                          np.tile(self.cols, k), np.ascontiguousarray(M[idx]).ravel())
+            if side:
+                h.addRow(m - cu, self.inf, self.n0, self.cols, a)
+            else:
+                h.addRow(-self.inf, -m - cu, self.n0, self.cols, a)
+        if not taken.any():
+            P = node.P
+            p = P[int(np.argmax((P @ M.T + q).min(axis=1)))]
+            add(np.argsort(M @ p + q)[:LAZY_ROWS // 2])
+        else:
+            add(np.array([], dtype=int))
+        # the objective pulls the vertex into the region: the sum of all its rows' slacks
+        # (a zero objective gives a corner of the box that breaks most of the missing rows)
+        pull = M.sum(axis=0) + (1.0 if side else -1.0) * a
+        h.changeColsCost(self.n0, self.cols, -pull / max(np.linalg.norm(pull), 1e-300))
+        while True:
+            status = self._run(h)
+            if status == hs.HighsModelStatus.kInfeasible:
+                return None
+            if status != hs.HighsModelStatus.kOptimal:
+                raise _Undecided(h.modelStatusToString(status))
+            x = np.clip(np.array(h.getSolution().col_value), self.lo, self.hi)
+            slack = M @ x + q
+            bad = np.flatnonzero((slack < -10 * LP_FEASTOL) & ~taken)
+            if not len(bad):
+                return x
+            add(bad[np.argsort(slack[bad])[:LAZY_ROWS // 2]])
 
     def _deepest_on(self, node, a, cu, side):
         """A point of the region on ``side`` of the unit with margin, or None when that side
@@ -303,6 +361,42 @@ class TreeProber:
                     return X[k]
         return None
 
+    def _projection_pays(self, l):
+        """Projections are tried in layer ``l`` while they find a point at least once in four
+        tries (in a deep layer of a narrow network they rarely do, and the LP decides anyway)."""
+        ok, failed = self._projections.setdefault(l, [0, 0])
+        return failed < 8 or 4 * ok >= failed
+
+    def _project(self, node, a, cu, side, rounds=60):
+        """A point of the region on ``side`` of the unit by alternating projections (no LP):
+        from the deepest known point, onto the wanted side of the unit, then onto the most
+        violated row of the region, then into the box, a few dozen rounds, each asking for a
+        depth of a few margins. On a wide input (hundreds of columns) a round costs one
+        product with the region's rows, about a thousandth of an LP; when the rounds end
+        without a point the LP decides (an empty side is only ever proved by the LP)."""
+        s = 1.0 if side else -1.0
+        M, q = node.M[:node.rows], node.q[:node.rows]
+        P = node.P
+        x = P[int(np.argmax((P @ M.T + q).min(axis=1)))] if node.rows else P[0]
+        goal = 4.0 * MIN_MARGIN
+        lo, hi = self.lo, self.hi
+        for _ in range(rounds):
+            short = goal - s * (a @ x + cu)
+            if short > 0:
+                x = x + (1.5 * short) * s * a          # a little past the goal: fewer rounds
+            x = np.clip(x, lo, hi)
+            if node.rows:
+                slack = M @ x + q
+                k = int(np.argmin(slack))
+                if slack[k] < goal:
+                    x = np.clip(x + (1.5 * (goal - slack[k])) * M[k], lo, hi)
+                    slack = M @ x + q
+                if slack.min() > 0 and s * (a @ x + cu) > MIN_MARGIN:
+                    return x
+            elif s * (a @ x + cu) > MIN_MARGIN:
+                return x
+        return None
+
     def _hit_and_run(self, node, count):
         """``count`` new points of the node's region, one hit-and-run step from each of
         random known points (they need only lie in the region: estimates stay unbiased)."""
@@ -329,7 +423,7 @@ class TreeProber:
 
         Returns ``("leaf",)``, ``("dead",)`` or ``("split", a, c, points_pos, points_neg)``
         with the cutting unit's normalised row."""
-        tol = 0.9 * MIN_MARGIN
+        tol = POINT_MARGIN
         L = len(self.W)
         while True:
             if node.u == len(node.g):
@@ -361,6 +455,9 @@ class TreeProber:
                 # that is deepest on that side, else an LP (feasibility of that side)
                 want = 0 if pos.any() else 1
                 x = self._shoot(node, a, cu, want)
+                if x is None and self._projection_pays(node.l):
+                    x = self._project(node, a, cu, want)
+                    self._projections[node.l][x is None] += 1
                 if x is None:
                     x = self._deepest_on(node, a, cu, want)
                 if x is None and not (pos.any() or neg.any()):
@@ -440,7 +537,7 @@ class _Undecided(Exception):
     """HiGHS could not decide an LP."""
 # -- the probabilistic lower bound: random parity constraints on the counting MILP -----------------
 def parity_lower_bound(network, confidence=0.99, trials=3, time_limit=None, seed=None, start=None,
-                       progress=None) -> dict:
+                       progress=None, samples=0) -> dict:
     """A lower bound on the number of regions that holds with probability ``confidence``.
 
     Random parity (XOR) constraints are added to the binary activation variables ``z`` of the
@@ -480,6 +577,11 @@ def parity_lower_bound(network, confidence=0.99, trials=3, time_limit=None, seed
         The first level ``r`` (default: just above the bound that ``2^(r - alpha) = 1`` gives).
     progress : callable or None
         Called with ``{"xors", "trial", "passed", "seconds"}`` after each trial.
+    samples : int
+        Random points of the box whose regions each trial searches first (relu): a region
+        among them that satisfies the XORs and whose point passes the exact check makes the
+        trial pass without the MILP (which, over hundreds of inputs, takes seconds a trial).
+        The search method does not enter the probability: any pass is a checked region.
 
     Returns
     -------
@@ -512,28 +614,56 @@ def parity_lower_bound(network, confidence=0.99, trials=3, time_limit=None, seed
     out = {"value": None, "probability": confidence, "xors": None, "alpha": alpha, "trials": trials,
            "levels": [], "complete": True,
            "method": "random parity constraints on the MILP's activation variables (MBound / MIPBound)"}
-    form = _Formulation(network, bounds="interval")
+    # coefficients below SCIP's precision are dropped (strict=False): the MILP only proposes
+    # patterns, and a trial passes only on a witness checked exactly on the true network
+    form = _Formulation(network, bounds="interval", strict=False)
     model = form.model
     model.setParam("numerics/feastol", FEASTOL)
     byname = {v.name: v for v in model.getVars()}
     zvars = [byname[name] for states in form.binaries.values() for _, name in states]
     n_b = len(zvars)
+    units = np.array([u for u, states in form.binaries.items() for _ in states], dtype=int)
     if n_b == 0:       # every unit stable: one region, no randomness needed
         return {**out, "value": 1, "probability": 1.0, "xors": 0}
+
+    pool = []              # patterns and points of random points of the box (relu), drawn once
+
+    def sampled(masks, parities):
+        """A certified region of the pool that satisfies the XORs, if one is at hand: True or None."""
+        if network.activation != "relu" or not samples:
+            return None
+        if not pool:
+            P, X = _sampled_regions(network, np.random.default_rng(None if seed is None else seed + 2), samples)
+            pool.append((P[:, units].astype(np.int64), P, X))
+        bits, P, X = pool[0]
+        ok = np.ones(len(bits), bool)
+        for mask, parity in zip(masks, parities):
+            ok &= (bits[:, mask].sum(axis=1) % 2) == parity
+        for i in np.flatnonzero(ok)[:4]:
+            if deadline is not None and time.perf_counter() > deadline:
+                return None
+            if certify_witness(network, tuple(int(v) for v in P[i]), X[i]):
+                return True
+        return None
 
     def trial(r):
         """True: an interior region satisfies r fresh random XORs; False: none does; None: undecided."""
         added = []
         try:
+            masks, parities = [], []
             for _ in range(r):
                 mask = rng.random(n_b) < 0.5
                 parity = bool(rng.integers(2))
-                chosen = [z for z, m in zip(zvars, mask) if m]
-                if not chosen:
+                if not mask.any():
                     if parity:               # 0 = 1: no pattern survives
                         return False
                     continue
-                added.append(model.addConsXor(chosen, parity))
+                masks.append(mask)
+                parities.append(parity)
+            if sampled(masks, parities):     # found among random points: no MILP needed
+                return True
+            for mask, parity in zip(masks, parities):
+                added.append(model.addConsXor([z for z, m in zip(zvars, mask) if m], parity))
             while True:
                 left = None if deadline is None else deadline - time.perf_counter()
                 if left is not None and left <= 0.05:
@@ -543,6 +673,8 @@ def parity_lower_bound(network, confidence=0.99, trials=3, time_limit=None, seed
                 with captured_c_stdout():
                     model.optimize()
                 status = model.getStatus()
+                if status == "userinterrupt":          # SCIP took the Ctrl-C: pass it on
+                    raise KeyboardInterrupt
                 if status == "infeasible":
                     return False
                 if model.getNSols() == 0:
@@ -596,7 +728,7 @@ def parity_lower_bound(network, confidence=0.99, trials=3, time_limit=None, seed
 
 # -- the estimate with its interval ------------------------------------------------------------------
 def tree_estimate(network, time_limit=None, pairs=None, confidence=0.95, seed=None, lower=0, upper=None,
-                  progress=None, stop=None) -> dict:
+                  progress=None, stop=None, min_pairs=0, hard_limit=None) -> dict:
     """Estimate the number of regions by Knuth probes with antithetic pairs, and an interval.
 
     Each sample is a pair of :meth:`TreeProber.walk` probes: the second takes the opposite
@@ -628,6 +760,11 @@ def tree_estimate(network, time_limit=None, pairs=None, confidence=0.95, seed=No
     progress : callable or None
     stop : callable or None
         Asked between pairs; True ends the probes (e.g. when an exact count has finished).
+    min_pairs : int
+        Pairs that may run past ``time_limit``, up to ``hard_limit`` seconds (two make an
+        interval: on a wide network one walk can take a good part of the time).
+    hard_limit : float or None
+        Seconds that no walk runs past (default ``time_limit``).
 
     Returns
     -------
@@ -639,7 +776,8 @@ def tree_estimate(network, time_limit=None, pairs=None, confidence=0.95, seed=No
     if time_limit is None and pairs is None:
         raise RegionmathError("tree_estimate needs a time limit or a number of pairs")
     with _one_blas_thread():   # the probes' small products lose to thread start-up
-        return _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, progress, stop)
+        return _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, progress, stop,
+                              min_pairs, hard_limit)
 
 
 def _one_blas_thread():
@@ -651,25 +789,29 @@ def _one_blas_thread():
     return threadpool_limits(1)
 
 
-def _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, progress, stop):
+def _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, progress, stop, min_pairs=0,
+                   hard_limit=None):
     start = time.perf_counter()
     deadline = None if time_limit is None else start + float(time_limit)
+    hard = deadline if hard_limit is None or deadline is None else start + max(float(hard_limit), float(time_limit))
     prober = TreeProber(network, seed=seed)
     rng = np.random.default_rng(None if seed is None else seed + 1)
     means = []
     timed_out = False
     while pairs is None or len(means) < pairs:
         bits = rng.integers(2, size=network.N)
+        limit = hard if len(means) < min_pairs else deadline
         try:
-            a = prober.walk(deadline, bits)
-            b = prober.walk(deadline, 1 - bits)
+            a = prober.walk(limit, bits)
+            b = prober.walk(limit, 1 - bits)
         except _Deadline:
             timed_out = True
             break
         means.append((a + b) / 2)
-        if progress is not None and len(means) % 10 == 0:
-            progress({"stage": "estimate", "pairs": len(means), "seconds": time.perf_counter() - start})
-        if deadline is not None and time.perf_counter() > deadline:
+        if progress is not None:
+            progress({"stage": "estimate", "pairs": len(means), "lps": prober.lp_count,
+                      "seconds": time.perf_counter() - start})
+        if deadline is not None and time.perf_counter() > deadline and len(means) >= min_pairs:
             timed_out = pairs is not None
             break
         if stop is not None and stop():
@@ -739,14 +881,26 @@ def _middle_point(rng, lo, hi):
     return centre + rng.uniform(-0.5, 0.5, size=len(lo)) * half
 
 
-def line_densities(network, lines=8, time_limit=None, seed=None) -> dict:
+def _time_left(start, time_limit, first_time_limit, done):
+    """Seconds left for the next line or square: the first may run to ``first_time_limit``
+    (one count of a wide network can take longer than a share), the others to ``time_limit``."""
+    if time_limit is None:
+        return None
+    limit = time_limit if done or first_time_limit is None else max(time_limit, first_time_limit)
+    return limit - (time.perf_counter() - start)
+
+
+def line_densities(network, lines=8, time_limit=None, seed=None, first_time_limit=None) -> dict:
     """Exact region counts along random lines through the domain, per unit length.
 
     Each line passes through a uniform point of the middle half of the box in a uniformly
     random direction, and runs from box face to box face; its regions are counted exactly
-    (rational breakpoints, :mod:`regionmath.counting.line`) on the one-input restriction of
-    the network, composed in floating point (Hanin & Rolnick 2019: the expected count per
-    unit length grows like the number of neurons).
+    (rational breakpoints, :func:`regionmath.counting.line.count_line`: no LP and no
+    tolerance, so no witness check is needed) on the one-input restriction of the network,
+    composed in floating point (Hanin & Rolnick 2019: the expected count per unit length
+    grows like the number of neurons). A line of a 784-256-256 network takes seconds.
+
+    ``first_time_limit``: seconds the first line may take (default ``time_limit``).
 
     Returns
     -------
@@ -754,13 +908,13 @@ def line_densities(network, lines=8, time_limit=None, seed=None) -> dict:
         ``mean`` and ``std`` of the regions per unit length, ``counts`` and ``lengths`` of
         the lines, ``lines`` (how many were counted to the end), ``complete``.
     """
-    from .counting import count_regions
+    from .counting.line import count_line
     rng = np.random.default_rng(seed)
     lo, hi = (np.asarray(v, float) for v in network.box)
     start = time.perf_counter()
     counts, lengths, complete = [], [], True
     for _ in range(lines):
-        left = None if time_limit is None else time_limit - (time.perf_counter() - start)
+        left = _time_left(start, time_limit, first_time_limit, counts)
         if left is not None and left <= 0.05:
             complete = False
             break
@@ -770,8 +924,8 @@ def line_densities(network, lines=8, time_limit=None, seed=None) -> dict:
         with np.errstate(divide="ignore"):
             ta, tb = (lo - p) / d, (hi - p) / d
         t0, t1 = float(np.minimum(ta, tb).max()), float(np.maximum(ta, tb).min())
-        r = count_regions(_restricted(network, p, d, [t0], [t1]), method="line", time_limit=left)
-        if not (r.complete and r.certified):
+        r = count_line(_restricted(network, p, d, [t0], [t1]), time_limit=left)
+        if not r.complete:
             complete = False
             break
         counts.append(r.count)
@@ -783,12 +937,16 @@ def line_densities(network, lines=8, time_limit=None, seed=None) -> dict:
             "complete": complete}
 
 
-def slice_counts(network, slices=4, time_limit=None, seed=None) -> dict:
+def slice_counts(network, slices=4, time_limit=None, seed=None, max_side=None, first_time_limit=None) -> dict:
     """Exact region counts in random 2-D squares inside the domain.
 
     Each square is centred at a uniform point of the middle half of the box, spanned by two
-    random orthonormal directions, and as large as the box allows; its regions are counted
-    exactly by the certified enumerator on the two-input restriction of the network.
+    random orthonormal directions, and as large as the box allows (at most ``max_side``);
+    its regions are counted exactly by the certified enumerator on the two-input restriction
+    of the network. :func:`estimate_regions` caps the side from the line density, so that a
+    square of a wide network holds tens of regions, not thousands.
+
+    ``first_time_limit``: seconds the first square may take (default ``time_limit``).
 
     Returns
     -------
@@ -804,7 +962,7 @@ def slice_counts(network, slices=4, time_limit=None, seed=None) -> dict:
     start = time.perf_counter()
     counts, sides, complete = [], [], True
     for _ in range(slices):
-        left = None if time_limit is None else time_limit - (time.perf_counter() - start)
+        left = _time_left(start, time_limit, first_time_limit, counts)
         if left is not None and left <= 0.05:
             complete = False
             break
@@ -814,7 +972,12 @@ def slice_counts(network, slices=4, time_limit=None, seed=None) -> dict:
         reach = np.abs(D).sum(axis=1)
         with np.errstate(divide="ignore"):
             s = float(np.minimum((p - lo) / reach, (hi - p) / reach).min())
+        if max_side is not None:
+            s = min(s, max_side / 2)
         r = count_regions(_restricted(network, p, D, [-s, -s], [s, s]), method="enumerate", jobs=1, time_limit=left)
+        if r.incomplete_reason == "interrupted" or r.info.get("certification") == "interrupted":
+            # the counter took the Ctrl-C: pass it on
+            raise KeyboardInterrupt
         if not (r.complete and r.certified):
             complete = False
             break
@@ -847,6 +1010,7 @@ class EstimateResult:
     seconds: float
     complete: bool
     notes: list = field(default_factory=list)
+    incomplete_reason: Optional[str] = None
 
     def as_dict(self) -> dict:
         """The JSON contract (docs/estimate.md): exact integers as decimal strings, estimates
@@ -869,6 +1033,7 @@ class EstimateResult:
             "slice_counts": {k: self.slice_counts.get(k) for k in ("counts", "sides", "mean", "std", "slices")},
             "seconds": round(self.seconds, 3),
             "complete": self.complete,
+            "incomplete_reason": None if self.complete else self.incomplete_reason,
         }
 
     def __str__(self):
@@ -899,13 +1064,42 @@ class EstimateResult:
         return "\n".join(lines)
 
 
-def _count_worker(network, time_limit, conn):
-    """Child process: the enumerator's count (uncertified) with its patterns and witnesses."""
+def _count_worker(network, seconds, seed, conn):
+    """Child process: the upper bounds (loading the registry takes seconds), then the
+    certified lower bound. ``seconds = (sample, count, certify)`` are the ends of its three
+    steps, counted from its start:
+
+    1. certify the regions of 256 random points (a bound within a second or two, whatever
+       the size of the network);
+    2. run the enumerator (uncertified, it stops at its time limit);
+    3. certify the regions it found that step 1 did not.
+
+    After each chunk of certificates it sends ``(found, complete, certified, all_checked)``; the parent uses
+    the last message it has when it needs the answer, so an enumerator that overruns its
+    limit on a wide network (it checks the clock between nodes) costs only the later steps."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)      # the parent handles Ctrl-C and stops us
+    start = time.perf_counter()
     try:
+        conn.send(("bounds",) + _upper_bounds(network))
+        P, X = _sampled_regions(network, np.random.default_rng(seed), 256)
+        certified, _ = _certified_regions(network, P, X, start + seconds[0],
+                                          done=lambda c: conn.send((len(P), False, c, False)))
         from .counting import count_regions
-        r = count_regions(network, method="enumerate", jobs=1, time_limit=time_limit, certify=False)
-        P, X = np.asarray(r.regions.patterns), np.asarray(r.regions.witnesses, float)   # a RegionArray
-        conn.send((r.count, r.complete, P, X))
+        left = start + seconds[1] - time.perf_counter()
+        if left > 0.05:
+            r = count_regions(network, method="enumerate", jobs=1, time_limit=left, certify=False)
+            Pc, Xc = np.asarray(r.regions.patterns, np.int16), np.asarray(r.regions.witnesses, float)
+            if r.complete:       # the count is exact once each of its regions is certified
+                ok, all_checked = _certified_regions(network, Pc, Xc, start + seconds[2])
+                conn.send((r.count, True, ok, all_checked))
+            else:
+                known = {p.tobytes() for p in np.asarray(P, np.int16)}
+                new = [i for i, p in enumerate(Pc) if p.tobytes() not in known]
+                found = r.count + len(P) - (len(Pc) - len(new))
+                more, _ = _certified_regions(network, Pc[new], Xc[new], start + seconds[2],
+                                             done=lambda c: conn.send((found, False, certified + c, False)))
+                conn.send((found, False, certified + more, False))
     except Exception as err:  # noqa: BLE001 - reported to the parent, which carries on without it
         conn.send(("error", str(err)))
     finally:
@@ -913,53 +1107,59 @@ def _count_worker(network, time_limit, conn):
 
 
 class _Counter:
-    """The exact counter running beside the probes, in a child process (the second core).
+    """The certified lower bound, worked out in a child process (the second core) while the
+    parent probes the tree (:func:`_count_worker`)."""
 
-    The enumerator checks its time limit between nodes; on a wide network one node can take
-    many seconds, so the child is stopped from outside at its deadline and whatever it sent
-    is used."""
-
-    def __init__(self, network, time_limit):
+    def __init__(self, network, seconds, seed):
         import multiprocessing as mp
         ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         self.recv, send = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_count_worker, args=(network, time_limit, send), daemon=True)
+        self.proc = ctx.Process(target=_count_worker, args=(network, seconds, seed, send), daemon=True)
         self.proc.start()
         send.close()
+        self.got = None
+        self.closed = False
 
-    got = None
+    bounds = None
+
+    def _drain(self, wait=0.0):
+        try:
+            while not self.closed and self.recv.poll(max(0.0, wait)):
+                msg = self.recv.recv()
+                if msg[0] == "bounds":
+                    self.bounds = msg[1:]
+                elif msg[0] != "error":
+                    self.got = msg
+                wait = 0.0
+        except (EOFError, OSError):
+            self.closed = True
 
     def finished(self) -> bool:
-        """True once the child has sent a complete count (the probes can stop)."""
-        if self.got is None:
-            try:
-                if self.recv.poll(0):
-                    self.got = self.recv.recv()
-            except (EOFError, OSError):
-                self.got = ("error", "the counter stopped")
-        return self.got is not None and self.got[0] != "error" and bool(self.got[1])
+        """True once the child has an exact count, all of it certified (the probes can stop)."""
+        self._drain()
+        return self.got is not None and self.got[1] and self.got[3] and self.got[2] == self.got[0]
 
-    def result(self, wait):
-        """``(count, complete, patterns, witnesses)`` or None if nothing came within ``wait`` s."""
-        got = self.got
-        try:
-            if got is None and self.recv.poll(max(0.0, wait)):
-                got = self.recv.recv()
-        except (EOFError, OSError):
-            got = None
-        finally:
-            if self.proc.is_alive():
-                self.proc.terminate()
-            self.proc.join(1.0)
-            self.recv.close()
-        if got is None or got[0] == "error":
-            return None
-        return got
+    def result(self, deadline):
+        """The child's last ``(found, complete, certified, all_checked)`` by ``deadline`` (it
+        is stopped then), or None."""
+        while not self.closed and time.perf_counter() < deadline and not self.finished():
+            self._drain(min(0.2, max(0.0, deadline - time.perf_counter())))
+        self.stop()
+        return self.got
+
+    def stop(self):
+        self._drain()
+        if self.proc.is_alive():
+            self.proc.terminate()
+        self.proc.join(1.0)
+        self.closed = True
+        self.recv.close()
 
 
-def _certified_regions(network, patterns, witnesses, deadline, chunk=4096):
+def _certified_regions(network, patterns, witnesses, deadline, chunk=4096, done=None):
     """How many of the regions (distinct patterns) pass the exact witness check before the
-    deadline; True as second value when all were checked."""
+    deadline; True as second value when all were checked. ``done(certified so far)`` is
+    called after each chunk."""
     from .counting.certify import certify_arrays
     certified, a, size = 0, 0, 1
     while a < len(patterns):
@@ -967,6 +1167,8 @@ def _certified_regions(network, patterns, witnesses, deadline, chunk=4096):
         if now > deadline:
             return certified, False
         certified += int(certify_arrays(network, patterns[a:a + size], witnesses[a:a + size]).sum())
+        if done is not None:
+            done(certified)
         a += size
         # chunks sized to the time left: wide networks cost up to a second per witness
         per = (time.perf_counter() - now) / size
@@ -983,33 +1185,86 @@ def _sampled_regions(network, rng, count):
     strict = np.ones(count, bool)
     if network.activation == "relu":      # the exact check decides; this only skips hopeless points
         for z in zs:
-            strict &= (np.abs(z) > 1e-9 * (1 + np.abs(z).max())).all(axis=1)
+            strict &= (np.abs(z) > MARGIN_TOL * (1 + np.abs(z).max())).all(axis=1)
     P = np.hstack([np.asarray(p, dtype=np.int16).reshape(count, -1) for p in network.pattern(X)])
     _, first = np.unique(P[strict], axis=0, return_index=True)
     keep = np.nonzero(strict)[0][np.sort(first)]
     return P[keep], X[keep]
 
 
-def _weight_aware_upper(network, domain):
+def _upper_bounds(network):
+    """``(architecture_upper, weight_aware_upper)``: the registry's tightest bound for the
+    architecture and its weight-aware bound (loading the registry takes seconds: the child
+    process does it while the parent probes)."""
+    from .bounds import tightest_upper
+    found = tightest_upper(network.architecture)
+    return (None if found is None else {"id": found[0].id, "value": int(found[1])}), _weight_aware_upper(network)
+
+
+def _weight_aware_upper(network):
+    """The registry's weight-aware bound (``serra2020-weights``) on the network's box."""
+    from .bounds.weights import Serra2020Weights, serra2020_weights
     try:
-        from .bounds.weights import serra2020_weights
-    except ImportError:
-        return {"id": "serra2020-weights", "value": None,
-                "reason": "the registry entry serra2020-weights is not in this version of regionmath"}
-    try:
-        return {"id": "serra2020-weights", "value": int(serra2020_weights(network, domain))}
-    except RegionmathError as err:
-        return {"id": "serra2020-weights", "value": None, "reason": str(err)}
+        return {"id": Serra2020Weights.id, "value": int(serra2020_weights(network))}
+    except RegionmathError as err:          # maxout: the bound is for relu networks
+        return {"id": Serra2020Weights.id, "value": None, "reason": str(err)}
+
+
+#: how the time is shared between the parts that run one after the other in the main process
+#: (each gets its weight's share of what is left when it starts, so a part that finishes early
+#: leaves its time to the next and none can take the time of those after it); the certified
+#: lower bound runs beside them in a child process
+STAGE_WEIGHTS = {"estimate": 3.0, "lines": 1.0, "slices": 1.0, "parity": 3.0}
+#: the MILP of the parity bound is built for at most this many (unit, input) coefficients: a
+#: wider network's bound is taken on its first units (see :func:`_leading_units`)
+PARITY_TERMS = 30000
+#: random points whose regions a parity trial searches before the MILP
+PARITY_SAMPLES = 16384
+#: a slice of a wide network is a square whose side lets a line of the measured density
+#: cross it about this many times (tens of regions, not thousands)
+SLICE_CROSSINGS = 8.0
+
+
+def _leading_units(network, terms=PARITY_TERMS):
+    """The network cut to its first hidden units: whole layers while their weights hold at
+    most ``terms`` entries, then the first rows of the next layer (at least one unit).
+
+    Its count is a lower bound on the network's: each of its regions (an open set) meets the
+    interior of a region of the whole network (those interiors are dense: the rest of the
+    domain is a finite union of sets without interior, each in a finite union of
+    hyperplanes), and that region's pattern starts with the cut network's pattern, so
+    distinct regions of the cut network give distinct regions of the network."""
+    from .network import Network
+    Ws, bs, used = [], [], 0
+    exact = network.is_exact
+    for l, (W, b) in enumerate(zip(network.weights, network.biases)):
+        rows = W.shape[0] if used + W.size <= terms else max(1, (terms - used) // W.shape[1])
+        rows = min(rows, W.shape[0])
+        src = (network.exact_weights[l], network.exact_biases[l]) if exact else (W, b)
+        Ws.append(src[0][:rows])
+        bs.append(src[1][:rows])
+        used += rows * W.shape[1]
+        if rows < W.shape[0] or used >= terms:
+            break
+    if len(Ws) == network.L and Ws[-1].shape[0] == network.weights[-1].shape[0]:
+        return network
+    if exact:
+        return Network.from_exact(Ws, bs, box=network.box)
+    return Network(Ws, bs, box=network.box)
 
 
 def estimate_regions(network, domain=None, time_limit=60.0, seed=0, progress=None, confidence=0.95,
                      lines=8, slices=4) -> EstimateResult:
     """Every honest answer about the number of activation regions of a network too big to count.
 
-    The time is shared out: about 25% for the certified count, 30% for the tree probes,
-    25% for the parity bound and 15% for the lines and squares; a part that finishes early
-    leaves its time to the next. When the certified count finishes, it is the answer: the
-    estimate and the probabilistic bound are that exact count.
+    A child process (the second core) computes the upper bounds, then the certified lower
+    bound: it certifies the regions of random points, runs the exact counter, and
+    certifies what that found, to the end of the time. Meanwhile the main process computes the upper bounds and
+    then, one after the other, the tree probes, the lines, the squares and the parity bound,
+    each with its share (:data:`STAGE_WEIGHTS`) of the time left when it starts. When the
+    exact count finishes and is certified, it is the answer: the estimate and the
+    probabilistic bound are that count. Ctrl-C (KeyboardInterrupt) ends the work and
+    returns what was found, with ``complete=False`` and ``incomplete_reason="interrupted"``.
 
     Parameters
     ----------
@@ -1022,7 +1277,8 @@ def estimate_regions(network, domain=None, time_limit=60.0, seed=0, progress=Non
     seed : int
         Makes the random parts reproducible.
     progress : callable or None
-        Called with dicts ``{"stage", "seconds", ...}``.
+        Called with dicts ``{"stage", "seconds", "count", ...}`` (``count``: the regions
+        certified so far), the form :class:`regionmath.progress.ProgressReport` shows.
     confidence : float
         Of the estimate's interval.
     lines, slices : int
@@ -1047,100 +1303,137 @@ def estimate_regions(network, domain=None, time_limit=60.0, seed=0, progress=Non
     .. [1] D. E. Knuth, Math. Comp. 29 (1975); C. P. Gomes, A. Sabharwal, B. Selman, AAAI 2006;
        T. Serra, S. Ramalingam, AAAI 2020; B. Hanin, D. Rolnick, ICML 2019.
     """
+    begin = time.perf_counter()
     if not (isinstance(time_limit, (int, float)) and not isinstance(time_limit, bool) and time_limit > 0):
         raise RegionmathError(f"time limit must be a positive number of seconds, got {time_limit!r}")
     if not 0 < confidence < 1:
         raise RegionmathError(f"confidence must lie strictly between 0 and 1, got {confidence!r}")
     if domain is not None:
         network = network.with_box(*domain)
-    from .bounds import tightest_upper
-    from .counting import count_regions
-    begin = time.perf_counter()
-    end = begin + float(time_limit)
-    notes = []
+    T = float(time_limit)
+    end = begin + T
+    reserve = min(1.0, 0.03 * T)            # for stopping the child and writing the report
+    notes, reason = [], None
+    relu = network.activation == "relu"
+    state = {"count": 0}
 
     def report(stage, **extra):
         if progress is not None:
-            progress({"stage": stage, "seconds": time.perf_counter() - begin, **extra})
+            progress({"stage": stage, "seconds": time.perf_counter() - begin, "count": state["count"], **extra})
 
-    def left():
-        return end - time.perf_counter()
+    def share(stage, done):
+        """Seconds for ``stage``: its weight's part of the time left (``done``: stages over)."""
+        left = end - reserve - time.perf_counter()
+        weights = [w for k, w in STAGE_WEIGHTS.items() if k not in done]
+        return max(0.0, left * STAGE_WEIGHTS[stage] / sum(weights))
 
-    found = tightest_upper(network.architecture)
-    arch_upper = None if found is None else {"id": found[0].id, "value": int(found[1])}
-    weight_upper = _weight_aware_upper(network, None)
+    empty_est = {"value": None, "interval": None, "confidence": confidence,
+                 "method": "tree probes are implemented for relu networks only" if not relu else "not run"}
+    est, prob = dict(empty_est), {"value": None, "probability": 0.99, "method": "not run"}
+    ld = {"mean": None, "std": None, "lines": 0, "counts": [], "lengths": [], "complete": False}
+    sc = {"counts": [], "sides": [], "mean": None, "std": None, "slices": 0, "complete": False}
+    arch_upper = weight_upper = None
+    certified, exact = 0, False
+    counter = None
+    done = set()
+    try:
+        # the child starts first: it needs the whole of its time
+        # the child (the second core) computes the upper bounds, then the certified count
+        counter = _Counter(network, (0.35 * T, 0.55 * T, T - 2 * reserve), seed)
+        # the estimate: two pairs of walks may take up to twice the share (else no interval),
+        # but no more than 60% of the time left
+        if relu:
+            t = share("estimate", done)
+            hard = min(2 * t, 0.6 * (end - reserve - time.perf_counter()))
+            est = tree_estimate(network, time_limit=max(0.05, t), confidence=confidence, seed=seed,
+                                stop=counter.finished, min_pairs=2, hard_limit=max(0.05, hard),
+                                progress=lambda i: report("estimate", **{k: i[k] for k in ("pairs", "lps")}))
+        done.add("estimate")
+        report("estimate", value=est.get("value"))
+        if counter.finished():                          # the exact count is in: no parity bound
+            done.add("parity")
+        # densities: the first line may take twice its share (a line of a 784-256-256 net
+        # takes seconds); the squares' side follows from the line density
+        t = share("lines", done)
+        ld = line_densities(network, lines=lines, time_limit=max(0.05, t), seed=seed, first_time_limit=2 * t)
+        done.add("lines")
+        report("lines", lines=ld["lines"])
+        side = None if not ld.get("mean") else SLICE_CROSSINGS / ld["mean"]
+        t = share("slices", done)
+        sc = slice_counts(network, slices=slices, time_limit=max(0.05, t), seed=seed, max_side=side,
+                          first_time_limit=2 * t)
+        done.add("slices")
+        report("slices", slices=sc["slices"])
+        # the certified lower bound so far (the child goes on certifying to the end)
+        counter.finished()
+        got = counter.got
+        if got is not None:
+            certified = int(got[2])
+            exact = bool(got[1] and got[3] and got[2] == got[0])
+        state["count"] = certified
+        report("certified", complete=exact)
+        if not exact and "parity" not in done:
+            # the probabilistic bound with the time left, on the network's first units when
+            # it is wide, from a level whose pass would beat the certified count
+            cut = _leading_units(network) if relu else network
+            alpha = math.log2(100.0) / 3
+            guess = est["interval"][0] if est.get("interval") else max(certified, 1)
+            start = max(1, min(int(math.floor(math.log2(max(guess, 1.0)))) - 4,
+                               math.ceil(math.log2(certified + 1) + alpha) + 1, cut.N))
+            try:
+                prob = parity_lower_bound(cut, confidence=0.99, trials=3, time_limit=max(0.05, share("parity", done)),
+                                          seed=seed, start=start, samples=PARITY_SAMPLES)
+                if cut is not network:
+                    prob["method"] += f" (on the network's first {cut.N} units: a lower bound for the whole)"
+            except RegionmathError as err:
+                prob = {"value": None, "probability": 0.99, "method": str(err), "complete": False}
+            done.add("parity")
+            report("probabilistic", value=prob.get("value"))
+    except KeyboardInterrupt:
+        reason = "interrupted"
+        notes.append("interrupted")
+    finally:
+        if counter is not None and not exact:
+            # a second for the child's upper bounds if they are not in yet
+            got = counter.result(deadline=time.perf_counter() + (1.0 if counter.bounds is None else 0.0))
+            if got is not None and int(got[2]) > certified:
+                certified = int(got[2])
+                exact = bool(got[1] and got[3] and got[2] == got[0])
+    if counter is not None and counter.bounds is not None:
+        arch_upper, weight_upper = counter.bounds
+    elif reason is None:                           # the child failed: the parent computes them
+        arch_upper, weight_upper = _upper_bounds(network)
     upper = min([v["value"] for v in (arch_upper, weight_upper) if v and v.get("value") is not None], default=None)
-    report("bounds")
-
-    # 1. the exact counter starts beside the probes (child process, the second core)
-    count_share = 0.25 * time_limit
-    counter = _Counter(network, count_share)
-    relu = network.activation == "relu"
-    # 2. the estimate (main process, meanwhile)
-    if relu:
-        est = tree_estimate(network, time_limit=max(0.05, 0.30 * time_limit), confidence=confidence, seed=seed,
-                            upper=upper, stop=counter.finished)
-    else:
-        est = {"value": None, "interval": None, "confidence": confidence,
-               "method": "tree probes are implemented for relu networks only"}
-    report("estimate", value=est.get("value"))
-    # 3. the certified lower bound: the counter's regions and sampled points, checked exactly
-    got = counter.result(wait=max(0.0, begin + count_share + 1.0 - time.perf_counter()))
-    cert_deadline = time.perf_counter() + 0.1 * time_limit
-    rng = np.random.default_rng(seed)
-    if got is not None:
-        n_found, count_complete, P, X = got
-    else:
-        n_found, count_complete = 0, False
-        P, X = np.zeros((0, network.N), np.int16), np.zeros((0, network.n0))
-    exact = False
-    if count_complete:
-        certified, all_checked = _certified_regions(network, P, X, end - 0.2 * time_limit)
-        exact = all_checked and certified == n_found == len(P)
-    if not exact:
-        notes.append("the exact count did not finish in its share of the time")
-        Ps, Xs = _sampled_regions(network, rng, 256)
-        if len(P):
-            known = {p.tobytes() for p in np.asarray(P, np.int16)}
-            new = [i for i, p in enumerate(Ps) if p.tobytes() not in known]
-            Ps, Xs = Ps[new], Xs[new]
-        P = np.vstack([np.asarray(P, np.int16), Ps]) if len(P) else Ps
-        X = np.vstack([X, Xs]) if len(X) else Xs
-        certified, _ = _certified_regions(network, P, X, cert_deadline)
-    report("certified", count=certified, complete=exact)
+    if upper is not None and est.get("value") is not None:        # the count is at most the proved bounds
+        est["value"] = min(est["value"], float(upper))
+        if est.get("interval") is not None:
+            est["interval"] = [min(v, float(upper)) for v in est["interval"]]
+    # the box has an interior, so some region has one: one region needs no certificate
+    certified = max(certified, 1)
     if exact:
         est = {"value": float(certified), "interval": [float(certified)] * 2, "confidence": 1.0,
                "method": "exact count"}
         prob = {"value": certified, "probability": 1.0, "method": "exact count"}
+        ld["complete"] = sc["complete"] = True
     else:
+        notes.append("the exact count did not finish in its share of the time")
         if est.get("interval") is not None:      # the count is at least the certified one
             est["interval"] = [max(v, float(certified)) for v in est["interval"]]
             est["value"] = max(est["value"], float(certified))
         elif relu:
             notes.append("too few tree probes for an interval")
-    # 4. densities (a fifth of the time)
-    ld = line_densities(network, lines=lines, time_limit=max(0.05, min(left() - 0.5, 0.1 * time_limit)), seed=seed)
-    sc = slice_counts(network, slices=slices, time_limit=max(0.05, min(left() - 0.5, 0.1 * time_limit)), seed=seed)
-    if not ld["complete"]:
-        notes.append(f"{ld['lines']} of {lines} lines counted in time")
-    if not sc["complete"]:
-        notes.append(f"{sc['slices']} of {slices} squares counted in time")
-    report("densities")
-    # 5. the probabilistic lower bound with the time left, from a little below the estimate
-    if not exact:
-        guess = est["interval"][0] if est.get("interval") else max(certified, 1)
-        start = max(1, int(math.floor(math.log2(max(guess, 1.0)))) - 4)
-        try:
-            prob = parity_lower_bound(network, confidence=0.99, trials=3, time_limit=max(0.05, left() - 1.0),
-                                      seed=seed, start=start)
-        except RegionmathError as err:
-            prob = {"value": None, "probability": 0.99, "method": str(err)}
+        if ld["lines"] < lines:
+            notes.append(f"{ld['lines']} of {lines} lines counted in time")
+        if sc["slices"] < slices:
+            notes.append(f"{sc['slices']} of {slices} squares counted in time")
         if prob.get("value") is None:
             notes.append("no parity level passed in time")
         elif prob["value"] <= certified:
             notes.append("the parity bound did not beat the certified count")
-        report("probabilistic", value=prob.get("value"))
-    complete = exact or (est.get("interval") is not None and ld["complete"] and sc["complete"]
-                         and prob.get("complete", True))
-    return EstimateResult(certified, prob, est, weight_upper, arch_upper, ld, sc, time.perf_counter() - begin,
-                          bool(complete), notes)
+    complete = exact or (reason is None and est.get("interval") is not None and ld["complete"] and sc["complete"]
+                         and prob.get("complete", True) and prob.get("value") is not None)
+    if not complete and reason is None:
+        reason = "time-limit"
+    return EstimateResult(certified, prob, est, weight_upper or {"id": "serra2020-weights", "value": None,
+                                                                 "reason": "interrupted"},
+                          arch_upper, ld, sc, time.perf_counter() - begin, bool(complete), notes, reason)

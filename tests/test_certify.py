@@ -54,6 +54,18 @@ def test_region_array_certified_in_place():
     assert regions.certified.tolist() == [True, False]
 
 
+def test_integer_layers_of_a_float_network_are_its_exact_values():
+    # numerators over a power of two read from the mantissas must equal the Fractions of the floats
+    from regionmath.counting.certify import _integer_layers
+    rng = np.random.default_rng(4)
+    W1 = rng.normal(size=(5, 3)) * np.array([1e-30, 1.0, 3e5])
+    W1[0, 0] = 0.0
+    net = Network([W1, rng.normal(size=(2, 5))], [np.array([0.5, -2.0, 0.0, 1e-20, 7.0]), rng.normal(size=2)])
+    for (Wn, bn, D), W, b in zip(_integer_layers(net), net.weights, net.biases):
+        assert all(Fraction(int(n), D) == Fraction(float(v)) for n, v in zip(Wn.ravel(), W.ravel()))
+        assert all(Fraction(int(n), D) == Fraction(float(v)) for n, v in zip(bn, b))
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(st.integers(0, 2), min_size=3, max_size=3), max_size=9))
 def test_distinct_says_whether_a_pattern_repeats(rows):

@@ -150,6 +150,14 @@ def _integer_layers(network):
     if cached is not None:
         return cached
     layers = []
+    if not network.is_exact:
+        # float weights are dyadic rationals: numerators over one power of two straight from
+        # their mantissas (a 784x256 layer: 0.2 s instead of 10 s through Fractions)
+        for W, b in zip(network.weights, network.biases):
+            n, D = _integer_points(np.concatenate([W.ravel(), b])[None, :])
+            layers.append((n[0, :W.size].reshape(W.shape), n[0, W.size:], D))
+        network._int_layers = layers
+        return layers
     for W, b in fraction_layers(network):
         W, b = np.array(W, dtype=object).reshape(len(W), -1), np.array(b, dtype=object)
         entries = list(np.ravel(W)) + list(np.ravel(b))

@@ -86,12 +86,11 @@ def count_line(network, time_limit=None, definition="interior", progress=None, u
     complete = True
     for W, b in exact_layers(network):
         out = []
-        for left, right, pat, al, be in pieces:
+        pres = _pre_activations(W, b, pieces)
+        for (left, right, pat, al, be), pre in zip(pieces, pres):
             if time_limit is not None and time.perf_counter() - start > time_limit:
                 complete = False
                 break
-            pre = [(sum((w * a for w, a in zip(row, al)), zero), sum((w * o for w, o in zip(row, be)), zero) + bb)
-                   for row, bb in zip(W, b)]
             cuts = set()
             if network.activation == "relu":
                 cands = [((a, o), (zero, zero)) for a, o in pre]
@@ -134,6 +133,24 @@ def count_line(network, time_limit=None, definition="interior", progress=None, u
     return CountResult(count=len(regions), method="line", complete=complete,
                        seconds=time.perf_counter() - start, regions=regions,
                        info={"domain": "R^n0" if unbounded else "box"})
+
+
+def _pre_activations(W, b, pieces):
+    """Per piece, every unit's ``(slope, offset)`` on it: ``W al`` and ``W be + b``, exact.
+
+    One product of rational matrices for all pieces (python-flint's ``fmpq_mat``, in C)
+    instead of a Python sum per unit and piece: a layer of 256 units on 100 pieces went from
+    seconds to milliseconds."""
+    from flint import fmpq, fmpq_mat
+    from gmpy2 import mpq
+    rows, cols, n = len(W), len(W[0]) if W else 0, len(pieces)
+    if not (rows and cols and n):
+        return [[(mpq(0), bb) for bb in b] for _ in pieces]
+    Wm = fmpq_mat(rows, cols, [fmpq(int(v.numerator), int(v.denominator)) for row in W for v in row])
+    A = fmpq_mat(cols, 2 * n, [fmpq(int(v.numerator), int(v.denominator))
+                               for j in range(cols) for piece in pieces for v in (piece[3][j], piece[4][j])])
+    back = [[mpq(int(e.p), int(e.q)) for e in row] for row in (Wm * A).table()]
+    return [[(back[i][2 * k], back[i][2 * k + 1] + b[i]) for i in range(rows)] for k in range(n)]
 
 
 def _witness(left, right):
