@@ -25,6 +25,14 @@ from regionmath.network import Network  # noqa: E402
 pytestmark = pytest.mark.skipif(not simplex.available(), reason="numba is not installed")
 
 
+@pytest.fixture(autouse=True)
+def _kernel_for_every_size(monkeypatch):
+    """The kernel serves these small nets too (a count serves nets under KERNEL_MIN_UNITS by
+    HiGHS alone, which is the path the tests compare it with)."""
+    from regionmath.counting import tolerances
+    monkeypatch.setattr(tolerances, "KERNEL_MIN_UNITS", 0)
+
+
 def _lp(rng, n, m, degenerate):
     """Rows (unit norm) and offsets; ``degenerate``: near-copies, opposite pairs whose slab
     is about as thin as the margin, and rows through one point."""

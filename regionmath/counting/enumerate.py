@@ -103,7 +103,6 @@ import time
 import numpy as np
 
 from ..errors import RegionmathError
-from . import lastlayer, simplex
 from . import tolerances as tol
 from .solvers import new_highs
 
@@ -127,6 +126,24 @@ class _Stop(Exception):
 
 class _SolverFailure(_Stop):
     """HiGHS could not decide an LP twice (warm, then cold): stop this subtree, incomplete."""
+
+
+simplex = lastlayer = None   # the numba kernel modules, imported when a count wants them
+
+
+def _load_kernels(network) -> bool:
+    """Whether the compiled kernels may serve ``network``, importing them if so. Importing
+    numba takes about 0.35 s and loading the kernels about a second: a network with fewer
+    than :data:`~regionmath.counting.tolerances.KERNEL_MIN_UNITS` units has at most 2^N
+    regions and so about N 2^N LPs, which HiGHS solves in less time."""
+    global simplex, lastlayer
+    if network.N < tol.KERNEL_MIN_UNITS:
+        return False
+    if simplex is None:
+        from . import lastlayer as _lastlayer
+        from . import simplex as _simplex
+        simplex, lastlayer = _simplex, _lastlayer
+    return simplex.available()
 
 
 def _kernel_affordable(deadline):
@@ -282,7 +299,8 @@ class Enumerator:
         # (:mod:`regionmath.counting.simplex`; HiGHS only when it fails): ~100 us of HiGHS's
         # fixed cost per call at 64 inputs, against a few us
         self._klp = None
-        if self.relu and not self.unbounded and simplex.available() and _kernel_affordable(self._kernel_deadline):
+        if (self.relu and not self.unbounded and _load_kernels(self.network)
+                and _kernel_affordable(self._kernel_deadline)):
             self._klp = simplex.DenseLP(self.n_rows, n0, A=self._G, g=self._g,
                                         rows=(self._Gu, self._gu, self._rnorm, self._rbound, self._rK))
 
