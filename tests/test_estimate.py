@@ -177,7 +177,8 @@ def test_784_input_torch_net_report_in_time(heavy):
     assert elapsed <= 1.1 * limit + 3.0
     d = result.as_dict()
     _every_field_has_a_value(d)
-    assert not d["complete"] and d["incomplete_reason"] == "time-limit"     # far beyond exact reach
+    if heavy or not d["complete"]:   # 784-256-256 is far beyond exact reach; 784-8-8 may be counted to the end
+        assert not d["complete"] and d["incomplete_reason"] == "time-limit"
 
 
 test_784_input_torch_net_report_in_time._heavy_has_small_size = True
