@@ -66,6 +66,34 @@ def test_integer_layers_of_a_float_network_are_its_exact_values():
         assert all(Fraction(int(n), D) == Fraction(float(v)) for n, v in zip(bn, b))
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_float_filter_never_certifies_what_exact_arithmetic_refuses(seed):
+    """certify_arrays decides most ReLU signs by a float filter with a rigorous error bound;
+    its verdicts must equal the one-by-one exact check (gmpy2 mpq), on witnesses inside
+    regions, on and within 1e-15 of hyperplanes, and with flipped pattern bits."""
+    import os
+    import sys
+    sys.path.insert(0, os.path.dirname(__file__))
+    from random_nets import random_relu_nets
+    rng = np.random.default_rng(seed)
+    for net in random_relu_nets(4, seed=100 + seed):
+        lo, hi = np.asarray(net.box[0], float), np.asarray(net.box[1], float)
+        X = lo + (hi - lo) * rng.random((60, net.n0))
+        W0, b0 = np.asarray(net.weights[0], float), np.asarray(net.biases[0], float)
+        for i in range(0, 20):      # onto (or next to) a first-layer hyperplane
+            r = i % len(W0)
+            if np.any(W0[r]):
+                X[i] -= (W0[r] @ X[i] + b0[r]) / (W0[r] @ W0[r]) * W0[r] * (1 + rng.choice([0, 1e-15, -1e-15]))
+        X = np.clip(X, lo, hi)
+        P = np.array([net.pattern_key(x) for x in X], dtype=np.int16)
+        flip = rng.random(len(P)) < 0.3
+        cols = rng.integers(0, net.N, size=len(P))
+        P[flip, cols[flip]] ^= 1
+        bulk = certify_arrays(net, P, X)
+        single = [certify_witness(net, tuple(int(v) for v in p), x) for p, x in zip(P, X)]
+        assert bulk.tolist() == single
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(st.integers(0, 2), min_size=3, max_size=3), max_size=9))
 def test_distinct_says_whether_a_pattern_repeats(rows):

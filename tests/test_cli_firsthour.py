@@ -87,7 +87,7 @@ def test_an_error_names_the_program_once():
 
 def _slow_net(path):
     rng = np.random.default_rng(3)
-    Network([rng.normal(size=(14, 3)), rng.normal(size=(14, 14))],
+    Network([rng.normal(size=(14, 5)), rng.normal(size=(14, 14))],   # ~2 s: long enough to estimate
             [rng.normal(size=14) * 0.3, rng.normal(size=14) * 0.3]).save(path)
 
 

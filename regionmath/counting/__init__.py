@@ -2,8 +2,9 @@
 
 What is counted: the activation patterns whose set of inputs in the domain (a box, or all of
 ``R^n0``) has a non-empty interior. Every counted region carries a witness point, and the count
-is ``certified`` when every witness was checked in exact rational arithmetic
-(:mod:`regionmath.counting.certify`) and no pattern repeats.
+is ``certified`` when every witness was checked exactly (:mod:`regionmath.counting.certify`:
+a float filter with a rigorous error bound, exact integer arithmetic wherever it is
+inconclusive) and no pattern repeats.
 
 ``count_regions(network, domain, method=...)`` dispatches through :data:`COUNTING_METHODS`,
 one entry per algorithm (the CLI, :mod:`regionmath.verify` and :mod:`regionmath.search` read

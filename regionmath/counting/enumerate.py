@@ -19,10 +19,17 @@ states (relu: off/on; maxout: which piece is largest) meet the region's interior
   at least ``min_margin`` (box-normalised coordinates ``u in [-1, 1]^n0`` and unit-normalised
   rows, so a slack is a distance relative to the box)? One HiGHS model per process holds a
   row per constraint, switched on and off through its bounds and warm started; a layer's rows
-  get their coefficients when the search enters that layer at a new region. The LP's solution
+  get their coefficients when the search enters that layer at a new region. For ReLU
+  networks in a box the LP is solved by a dense dual simplex on a warm dictionary, compiled
+  with numba (:mod:`regionmath.counting.simplex`: a few microseconds where HiGHS pays ~100 us
+  per call at 64 inputs), HiGHS only when it fails or its ray proves nothing. The LP's solution
   joins the known points at once, so it may prove the states of the units asked after it; a
   unit left with one state takes it at once, so the later LPs of the same region are solved
   with its row switched on.
+
+Inside the last layer of a ReLU network (where almost every node of the search lies) the
+same search runs compiled (:mod:`regionmath.counting.lastlayer`); it gives a subtree back to
+this module whenever a branch needs more than the kernel's filtered certificate.
 
 A unit with one state left takes it for the whole subtree (tested as high in the tree as
 possible, so its LP is paid once); the first unit with two or more states splits the
@@ -121,6 +128,34 @@ class _SolverFailure(_Stop):
     """HiGHS could not decide an LP twice (warm, then cold): stop this subtree, incomplete."""
 
 
+simplex = lastlayer = None   # the numba kernel modules, imported when a count wants them
+
+
+def _load_kernels(network) -> bool:
+    """Whether the compiled kernels may serve ``network``, importing them if so. Importing
+    numba takes about 0.35 s and loading the kernels about a second: a network with fewer
+    than :data:`~regionmath.counting.tolerances.KERNEL_MIN_UNITS` units has at most 2^N
+    regions and so about N 2^N LPs, which HiGHS solves in less time."""
+    global simplex, lastlayer
+    if network.N < tol.KERNEL_MIN_UNITS:
+        return False
+    if simplex is None:
+        from . import lastlayer as _lastlayer
+        from . import simplex as _simplex
+        simplex, lastlayer = _simplex, _lastlayer
+    return simplex.available()
+
+
+def _kernel_affordable(deadline):
+    """Whether a count ending at ``deadline`` (``time.time()`` seconds, or None) can pay for
+    the numba kernels: always when numba's disk cache holds them, else only with
+    :data:`~regionmath.counting.tolerances.KERNEL_COMPILE_SECONDS` to spare (a first count
+    after installing compiles them; a short one runs on HiGHS instead)."""
+    if simplex.compiled_on_disk(lastlayer.KERNELS):
+        return True
+    return deadline is None or deadline - time.time() > tol.KERNEL_COMPILE_SECONDS
+
+
 class Enumerator:
     """The depth-first search over one network: its LP model, the per-layer data of the
     current path and the pattern being built. One per process; reused for many subtrees.
@@ -135,7 +170,7 @@ class Enumerator:
         0.9 times it).
     """
 
-    def __init__(self, network, unbounded=False, min_margin=1e-7):
+    def __init__(self, network, unbounded=False, min_margin=1e-7, deadline=None):
         if highspy is None:  # pragma: no cover
             raise RegionmathError("the enumerator needs highspy (pip install highspy)")
         self.W = [np.asarray(W, dtype=float) for W in network.weights]
@@ -166,6 +201,7 @@ class Enumerator:
         self.stats = {"pruned": 0, "filter": 0, "exact_farkas": 0, "exact_lp": 0, "exact_regions": 0,
                       "exact_rows": 0, "undecided": 0}
         self.lp_retries = 0
+        self.lp_fallbacks = 0   # LPs the dense kernel left to HiGHS (simplex.FAILED, or a ray the filter rejects)
         # global unit index -> (layer, unit in layer)
         self.unit_of = [(l, u) for l, w in enumerate(self.widths) for u in range(w)]
         self.layer_start = [sum(self.widths[:l]) for l in range(len(self.widths))]
@@ -179,6 +215,7 @@ class Enumerator:
             self.row_base.append(base)
             base += w * self.cons_per_unit
         self.n_rows = base
+        self._kernel_deadline = deadline   # whether the numba kernels are worth loading
         self._build_lp()
         self.maps = [None] * (self.L + 1)
         self.maps[0] = (np.diag(self.half), self.centre.copy())
@@ -197,11 +234,17 @@ class Enumerator:
         self.deadline = None
         self.stop_event = None
         self.leaves_p, self.leaves_x = [], []
+        self._chunks = []   # (patterns, witnesses) arrays from the compiled last-layer search
+        self._buf_p = np.zeros((1024, self.N), dtype=np.int16)
+        self._buf_x = np.zeros((1024, self.n0))
+        self.last_layer_aborts = 0
+        if self._klp is not None:
+            self._warm_up()
         self.leaf_count = 0
         self.collect = True
         self.cutoff = None
         self.roots = []
-        self.tick = None  # called every 256 nodes (progress in the serial driver)
+        self.tick = None  # called every 256 nodes (progress in the serial driver); the clock is read at every node
 
     # -- the LP model: columns x_1..x_n0, one row per constraint ----------------------------
     def _build_lp(self):
@@ -236,6 +279,7 @@ class Enumerator:
         self._G, self._g = self._H[:self.n_rows], self._hg[:self.n_rows]   # views
         self._sign = np.zeros(self.n_rows)
         self._coef_layer = [None] * self.L  # which coefficients the rows of a layer hold now
+        self._cuts = [np.zeros(0, dtype=np.intp)] * self.L   # the cutting constraints of each layer
         # each row unnormalised (G, g), with the magnitudes bounding its float error and its
         # rounding count: what a dual ray is checked against (:meth:`_filter_proves`)
         self._Gu = np.zeros((self.n_rows, n0))
@@ -246,13 +290,28 @@ class Enumerator:
         self._rnorm = np.zeros(self.n_rows)    # the LP row's norm (0: not a float row)
         self._rbound = np.zeros(self.n_rows)   # rmag + cmag: the row's value magnitude on the box
         self._ray = None     # the dual ray of the last infeasible LP
+        self._ray_filtered = False   # ... and the float filter has proved it already
+        # HiGHS's copy of the rows is brought up to date only before HiGHS solves
+        # (:meth:`_highs_sync`): the signs it holds and the layers whose coefficients are stale
+        self._hs_sign = np.zeros(self.n_rows)
+        self._hs_stale = set()
+        # ReLU networks in a box solve their LPs with the dense warm-started kernel
+        # (:mod:`regionmath.counting.simplex`; HiGHS only when it fails): ~100 us of HiGHS's
+        # fixed cost per call at 64 inputs, against a few us
+        self._klp = None
+        if (self.relu and not self.unbounded and _load_kernels(self.network)
+                and _kernel_affordable(self._kernel_deadline)):
+            self._klp = simplex.DenseLP(self.n_rows, n0, A=self._G, g=self._g,
+                                        rows=(self._Gu, self._gu, self._rnorm, self._rbound, self._rK))
 
     def _set_rows(self, rows, on):
         """Switch signed rows ``(row, +-1)`` on (``s (a.x + c) >= min_margin``) or off."""
         h, bounds, inf = self.h, self._row_on, self.inf
         sign = self._sign
+        hs = self._hs_sign
         for r, s in rows:
             sign[r] = s if on else 0
+            hs[r] = sign[r]
             if not on:
                 h.changeRowBounds(r, -inf, inf)
             elif s > 0:
@@ -262,9 +321,48 @@ class Enumerator:
 
     def _solve(self):
         """A point of the region cut out by the rows switched on now (every slack at least
-        ``min_margin``), or None when there is none."""
+        ``min_margin``), or None when there is none (``self._ray``: its certificate, if any)."""
         self.lp_count += 1
+        klp = self._klp
+        if klp is not None:
+            status = klp.solve(self._sign, self.min_margin)
+            if status == simplex.FEASIBLE:
+                return klp.x[:self.n0].copy()
+            if status == simplex.INFEASIBLE:   # its ray passed the float filter
+                self._ray, self._ray_filtered = klp.ray.copy(), True
+                return None
+            # the kernel failed, or its ray proves nothing: HiGHS decides as before
+            self.lp_fallbacks += 1
+        return self._highs_solve()
+
+    def _highs_sync(self):
+        """Bring HiGHS's rows up to date: coefficients of stale layers, bounds from the signs."""
+        h, inf = self.h, self.inf
+        for l in sorted(self._hs_stale):
+            self._load_coefficients(l)
+        self._hs_stale.clear()
+        changed = np.flatnonzero(self._sign != self._hs_sign)
+        if len(changed):
+            bounds = self._row_on
+            for r in changed.tolist():
+                s = self._sign[r]
+                if s > 0:
+                    h.changeRowBounds(r, bounds[r, 0], inf)
+                elif s < 0:
+                    h.changeRowBounds(r, -inf, bounds[r, 1])
+                else:
+                    h.changeRowBounds(r, -inf, inf)
+            self._hs_sign[changed] = self._sign[changed]
+
+    def _highs_solve(self):
+        """:meth:`_solve` by HiGHS (the rows synchronised first; a single LP stops at the deadline)."""
+        self._highs_sync()
         h = self.h
+        if self.deadline is not None:
+            left = self.deadline - time.time()
+            if left <= 0:
+                raise _Stop()
+            h.setOptionValue("time_limit", max(left, 1e-3))
         h.run()
         status = h.getModelStatus()
         if status == _INFEASIBLE:
@@ -273,10 +371,14 @@ class Enumerator:
         if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible):
             # numerical trouble: forget the basis and solve cold once more
             self.lp_retries += 1
+            if self.deadline is not None and time.time() >= self.deadline:
+                raise _Stop()    # HiGHS stopped at the time limit, not in trouble
             h.clearSolver()
             h.run()
             status = h.getModelStatus()
             if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible):
+                if self.deadline is not None and time.time() >= self.deadline:
+                    raise _Stop()
                 # HiGHS cannot decide: the caller decides this branch exactly (no ray)
                 self._ray = None
                 return None
@@ -295,6 +397,7 @@ class Enumerator:
         n = self.n_rows
         self.h.changeRowsBounds(n, np.arange(n, dtype=np.int32), np.full(n, -inf), np.full(n, inf))
         self._sign[:] = 0
+        self._hs_sign[:] = 0
 
     # -- a layer's constraints on the current region --------------------------------------
     def _enter_layer(self, l):
@@ -357,25 +460,20 @@ class Enumerator:
         self._rmag[rows], self._cmag[rows], self._rK[rows] = rmag, mg, K
         self._rnorm[rows] = np.where(maybe_zero, 0.0, norms)
         self._rbound[rows] = rmag + mg
-        # load the cutting rows: row ci holds Gh[ci] . x; on: >= -gh + m (plus) or <= -gh - m (minus)
+        # the cutting rows: row ci holds Gh[ci] . x; on: >= -gh + m (plus) or <= -gh - m (minus)
         base = self.row_base[l]
-        h = self.h
         cuts = np.nonzero(state == 2)[0]
-        loaded = self._coef_layer[l]
-        if loaded is None:
-            loaded = self._coef_layer[l] = np.full_like(Gh, np.nan)
-        for ci in cuts:
-            row = Gh[ci]
-            if not np.array_equal(loaded[ci], row):
-                r = base + ci
-                for j in range(self.n0):
-                    h.changeCoeff(r, j, float(row[j]))
-                loaded[ci] = row
+        self._cuts[l] = cuts
         self._row_on[base + cuts, 0] = -gh[cuts] + self.min_margin
         self._row_on[base + cuts, 1] = -gh[cuts] - self.min_margin
-        self._row_on_list = self._row_on.tolist()
         self._G[base:base + len(gh)] = Gh
         self._g[base:base + len(gh)] = gh
+        if self._klp is None:
+            self._load_coefficients(l)
+        else:   # HiGHS gets them if it is ever asked (:meth:`_highs_sync`); the kernel starts afresh
+            self._hs_stale.add(l)
+            self._hs_sign[base:base + len(gh)] = np.nan   # their bounds changed too
+            self._klp.reset()
         # options of each unit: None (impossible) or the (constraint, sign) pairs it needs
         options = []
         cpu = self.cons_per_unit
@@ -427,6 +525,21 @@ class Enumerator:
                 rem.append((u, alive))
         self._entry_rem = tuple(rem)
         return self._entry_rem
+
+    def _load_coefficients(self, l):
+        """Write layer ``l``'s cutting rows into the HiGHS model (those that changed)."""
+        base, h = self.row_base[l], self.h
+        Gh = self._G[base:base + self.widths[l] * self.cons_per_unit]
+        loaded = self._coef_layer[l]
+        if loaded is None:
+            loaded = self._coef_layer[l] = np.full_like(Gh, np.nan)
+        for ci in self._cuts[l].tolist():
+            row = Gh[ci]
+            if not np.array_equal(loaded[ci], row):
+                r = base + ci
+                for j in range(self.n0):
+                    h.changeCoeff(r, j, float(row[j]))
+                loaded[ci] = row
 
     def _next_map(self, l, mags=False):
         """The affine map of layer ``l``'s output on the current region (its pattern is set);
@@ -587,8 +700,12 @@ class Enumerator:
         """A branch the float LP found without a point of margin ``min_margin``: prove it empty
         (the ray's certificate, filtered, then exact) or search it exactly."""
         self.stats["pruned"] += 1
+        filtered, self._ray_filtered = self._ray_filtered and ray is None, False
         ray = self._ray if ray is None else ray
         self._ray = None
+        if filtered:
+            self.stats["filter"] += 1
+            return
         if ray is not None:
             rows = self._signed_rows(extra)
             if len(rows[0]) and self._filter_proves(rows, ray):
@@ -657,6 +774,8 @@ class Enumerator:
         if self.relu:
             return self._explore_relu(l, [u for u, _ in rem], P @ self._H.T + self._hg, depth)
         self.node_count += 1
+        if self.deadline is not None and time.time() >= self.deadline:
+            raise _Stop()
         if self.node_count & 255 == 0:
             self._check_stop()
         while not rem:  # the layer is decided: enter the next one, or a region is complete
@@ -755,8 +874,12 @@ class Enumerator:
         ``units`` lists the undecided units of layer ``l``. Each row of ``Q`` is a known point
         ``p`` of the region lifted to ``H p + hg = [G p + g, p]`` (its values on every row,
         then the point), carried down the tree (a child keeps the rows of its points) so that
-        a node's tests cost a few array operations; a point's margin is read at the leaf."""
+        a node's tests cost a few array operations; a point's margin is read at the leaf.
+        A row is switched on by its sign (``self._sign``); :meth:`_solve` reads the signs."""
         self.node_count += 1
+        deadline = self.deadline
+        if deadline is not None and time.time() >= deadline:
+            raise _Stop()
         if self.node_count & 255 == 0:
             self._check_stop()
         R = self.n_rows
@@ -773,9 +896,11 @@ class Enumerator:
             P = Q[:, R:].copy()
             self.roots.append((tuple(self.log), l, tuple((u, (0, 1)) for u in units), P, np.ones(len(P))))
             return
-        h, inf, sign, pattern, log = self.h, self.inf, self._sign, self.pattern, self.log
-        H, hg, bounds, lo, hi = self._H, self._hg, self._row_on_list, self.lo, self.hi
-        optimal, infeasible = _OPTIMAL, _INFEASIBLE
+        if l == self.L - 1 and self._klp is not None and self.cutoff is None and self._last_layer(l, units, Q):
+            return
+        sign, pattern, log = self._sign, self.pattern, self.log
+        H, hg = self._H, self._hg
+        solve = self._solve
         base, start, tol = self.row_base[l], self.layer_start[l], self.point_margin
         stop = base + self.widths[l]
         # 1. which sides of each undecided unit meet the region: a known point proves a side,
@@ -803,41 +928,19 @@ class Enumerator:
             for j in (0, 1):
                 if on if j else off:
                     continue
-                if j:
-                    h.changeRowBounds(r, bounds[r][0], inf)
-                else:
-                    h.changeRowBounds(r, -inf, bounds[r][1])
-                self.lp_count += 1
-                h.run()
-                status = h.getModelStatus()
-                if status == infeasible:
-                    self._drop(l, [(r, 1.0 if j else -1.0)], (start + u, j), self._dual_ray())
+                sign[r] = 1.0 if j else -1.0
+                x = solve()
+                if x is None:
+                    self._drop(l, (), (start + u, j))
                     if on if not j else off:
                         # the unit takes its other side for the whole subtree: switch that
                         # side on now (it holds for the later units' LPs too)
-                        if j:
-                            h.changeRowBounds(r, -inf, bounds[r][1])
-                            sign[r] = -1.0
-                        else:
-                            h.changeRowBounds(r, bounds[r][0], inf)
-                            sign[r] = 1.0
+                        sign[r] = -1.0 if j else 1.0
                         rows_on.append(r)
                     else:
-                        h.changeRowBounds(r, -inf, inf)
+                        sign[r] = 0.0
                     continue
-                if status == optimal:
-                    x = np.array(h.getSolution().col_value)
-                    if lo is not None:  # basic columns may sit 1e-9 outside their bounds
-                        np.minimum(x, hi, out=x)
-                        np.maximum(x, lo, out=x)
-                else:
-                    self.lp_count -= 1
-                    x = self._solve()  # numerical trouble: _solve retries, cold if need be
-                    if x is None:
-                        self._drop(l, [(r, 1.0 if j else -1.0)], (start + u, j))
-                h.changeRowBounds(r, -inf, inf)
-                if x is None:
-                    continue
+                sign[r] = 0.0
                 q = H @ x + hg
                 new.append(q)
                 new_vals.append(q[base:stop].tolist())
@@ -851,7 +954,6 @@ class Enumerator:
                 fixed.append((u, 1 if on else 0))
             else:  # neither side holds a ball of radius min_margin: too thin to count
                 for r in rows_on:
-                    h.changeRowBounds(r, -inf, inf)
                     sign[r] = 0.0
                 return
         if new:
@@ -864,18 +966,13 @@ class Enumerator:
             for u, j in fixed:
                 r = base + u
                 if not sign[r]:
-                    if j:
-                        h.changeRowBounds(r, bounds[r][0], inf)
-                        sign[r] = 1.0
-                    else:
-                        h.changeRowBounds(r, -inf, bounds[r][1])
-                        sign[r] = -1.0
+                    sign[r] = 1.0 if j else -1.0
                     rows_on.append(r)
                 pattern[start + u] = j
                 log.append((start + u, j))
             Q = Q[m > tol]
             if not len(Q):
-                x = self._solve()
+                x = solve()
                 if x is None:
                     self._drop(l)
                 Q = None if x is None else (H @ x + hg)[None, :]
@@ -893,15 +990,13 @@ class Enumerator:
             col = Q[:, r]
             for j in (0, 1):
                 if j:
-                    h.changeRowBounds(r, bounds[r][0], inf)
                     sign[r] = 1.0
                     Qc = Q[col > tol]
                 else:
-                    h.changeRowBounds(r, -inf, bounds[r][1])
                     sign[r] = -1.0
                     Qc = Q[col < -tol]
                 if not len(Qc):
-                    x = self._solve()
+                    x = solve()
                     if x is None:
                         self._drop(l, (), (g, j))
                         continue
@@ -910,12 +1005,53 @@ class Enumerator:
                 log.append((g, j))
                 self._explore_relu(l, rest, Qc, depth + 1)
                 log.pop()
-            h.changeRowBounds(r, -inf, inf)
             sign[r] = 0.0
         del log[log_len:]
         for r in rows_on:
-            h.changeRowBounds(r, -inf, inf)
             sign[r] = 0.0
+
+    def _warm_up(self):
+        """Load (or compile) the numba kernels now, with the argument types of the search,
+        so that a count never loads them half-way (where a Ctrl-C could meet numba's loader)."""
+        sign = np.zeros(self.n_rows)
+        self._klp.solve(sign, self.min_margin)
+        lastlayer.search(np.zeros(0, dtype=np.int64), np.zeros((1, self.n_rows + self.n0)), 0, 0, self.n_rows,
+                         self.point_margin, self._H, self._hg, np.zeros(self.N, dtype=np.int64), sign,
+                         self._buf_p, self._buf_x, None, self._klp, self.min_margin)
+        self._klp.reset()
+
+    def _last_layer(self, l, units, Q):
+        """The subtree of the current region in the last layer, searched by the compiled
+        search (:mod:`regionmath.counting.lastlayer`). False when it gave up (the caller then
+        searches the same subtree here); raises _Stop at the deadline, keeping what it found."""
+        sign = self._sign
+        saved = sign.copy()
+        pattern = np.array(self.pattern, dtype=np.int64)
+        Q = np.ascontiguousarray(Q)
+        while True:
+            status, n, lps, pruned = lastlayer.search(units, Q, self.row_base[l], self.layer_start[l], self.n_rows,
+                                                      self.point_margin, self._H, self._hg, pattern, sign,
+                                                      self._buf_p, self._buf_x, self.deadline, self._klp,
+                                                      self.min_margin)
+            if status == lastlayer.ABORT and n >= len(self._buf_p):   # the leaf buffer is full
+                sign[:] = saved
+                self._buf_p = np.zeros((4 * len(self._buf_p), self.N), dtype=np.int16)
+                self._buf_x = np.zeros((len(self._buf_p), self.n0))
+                continue
+            break
+        if status == lastlayer.ABORT:
+            sign[:] = saved
+            self.last_layer_aborts += 1
+            return False
+        self.lp_count += lps
+        self.stats["pruned"] += pruned
+        self.stats["filter"] += pruned
+        self.leaf_count += n
+        if self.collect and n:
+            self._chunks.append((self._buf_p[:n].copy(), self._buf_x[:n].copy()))
+        if status == lastlayer.TIMEOUT:
+            raise _Stop()
+        return True
 
     def _leaf_relu(self, Q):
         """Record the current (complete) region, its witness the known point deepest inside."""
@@ -1019,7 +1155,7 @@ class Enumerator:
         """Count the regions below a subtree ``root = (log, layer, rem, points, margins)``;
         returns (count, complete, (patterns, witnesses))."""
         self.deadline, self.stop_event, self.collect = deadline, stop_event, collect
-        self.leaves_p, self.leaves_x, self.leaf_count = [], [], 0
+        self.leaves_p, self.leaves_x, self.leaf_count, self._chunks = [], [], 0, []
         self.cutoff, self.roots = None, []
         root_log, layer, rem, P, mP = root
         complete = True
@@ -1034,20 +1170,24 @@ class Enumerator:
         return self.leaf_count, complete, self._take_leaves()
 
     def _take_leaves(self):
-        if not self.collect or not self.leaves_p:
+        parts_p, parts_x = [p for p, _ in self._chunks], [x for _, x in self._chunks]
+        if self.collect and self.leaves_p:
+            parts_p.append(np.array(self.leaves_p, dtype=np.int16))
+            parts_x.append(np.array(self.leaves_x, dtype=float).reshape(len(self.leaves_p), self.n0))
+        if not self.collect or not parts_p:
             pats = np.zeros((0, self.N), dtype=np.int16)
             wits = np.zeros((0, self.n0))
         else:
-            pats = np.array(self.leaves_p, dtype=np.int16)
-            wits = self.centre + self.half * np.array(self.leaves_x, dtype=float).reshape(len(pats), self.n0)
-        self.leaves_p, self.leaves_x = [], []
+            pats = np.concatenate(parts_p)
+            wits = self.centre + self.half * np.concatenate(parts_x)
+        self.leaves_p, self.leaves_x, self._chunks = [], [], []
         return pats, wits
 
     def split(self, depth, deadline=None, stop_event=None, collect=True):
         """The regions after ``depth`` splits (subtree roots) and the complete regions met
         above that depth; returns (roots, count, complete, (patterns, witnesses))."""
         self.deadline, self.stop_event, self.collect = deadline, stop_event, collect
-        self.leaves_p, self.leaves_x, self.leaf_count = [], [], 0
+        self.leaves_p, self.leaves_x, self.leaf_count, self._chunks = [], [], 0, []
         self.cutoff, self.roots = depth, []
         complete = True
         self._exact_seen = set()

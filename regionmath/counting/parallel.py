@@ -59,17 +59,18 @@ __all__ = ["CHECKPOINT_FORMAT", "SERIAL_SECONDS", "subtree_task", "fingerprint",
            "count_enumerate", "run_enumeration"]
 
 
-def _enumerator(key, network, unbounded, min_margin):
+def _enumerator(key, network, unbounded, min_margin, deadline=None):
     cached = getattr(_LOCAL, "enumerator", None)
     if cached is None or cached[0] != key:
-        cached = _LOCAL.enumerator = (key, Enumerator(network, unbounded=unbounded, min_margin=min_margin))
+        cached = _LOCAL.enumerator = (key, Enumerator(network, unbounded=unbounded, min_margin=min_margin,
+                                                      deadline=deadline))
     return cached[1]
 
 
 def subtree_task(key, network, unbounded, min_margin, root, deadline, collect):
     """Count one subtree (a root of :meth:`Enumerator.split`). Returns
     ``(root decisions, count, complete, patterns, witnesses, lps, why incomplete or None)``."""
-    enum = _enumerator(key, network, unbounded, min_margin)
+    enum = _enumerator(key, network, unbounded, min_margin, deadline)
     return _serial(enum, root, deadline, collect, _STOP_EVENT)
 
 
@@ -258,7 +259,7 @@ def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=N
     else:
         workers = jobs or os.cpu_count() or 1
     ck = Checkpoint(checkpoint, key, network.N, network.n0) if checkpoint is not None else None
-    enum = Enumerator(network, unbounded=unbounded, min_margin=min_margin)
+    enum = Enumerator(network, unbounded=unbounded, min_margin=min_margin, deadline=deadline)
 
     if ck is not None and ck.depth is not None:
         if split_depth is not None and split_depth != ck.depth:

