@@ -695,6 +695,18 @@ def main(argv=None):
     # the command line's clock starts with the process; a call from Python starts it here
     _STARTED = time.monotonic() - (_process_age() if argv is None else 0.0)
     sys.set_int_max_str_digits(0)   # exact counts are printed in full, however many digits
+    try:
+        return _run(argv)
+    finally:
+        if argv is None:
+            # the process ends now: Python's garbage collections at exit walk every object
+            # numpy and the solvers made (50-100 ms, more than a tiny count); frozen objects
+            # are skipped. Streams are still flushed and atexit handlers still run.
+            import gc
+            gc.freeze()
+
+
+def _run(argv):
     with _result_channel():
         try:
             parser = build_parser()

@@ -33,14 +33,11 @@ import numbers
 from fractions import Fraction
 
 import numpy as np
-from gmpy2 import mpq
 
 from .errors import RegionmathError
 
 __all__ = ["decimal_string", "to_fraction", "fraction_array", "to_mpq", "exact_layers", "fraction_layers",
            "round_to_bits", "exact_rank"]
-
-_MPQ = type(mpq(0))
 
 
 def to_fraction(x) -> Fraction:
@@ -61,7 +58,7 @@ def to_fraction(x) -> Fraction:
         if not np.isfinite(x):
             raise RegionmathError(f"weights must be finite numbers, got {x!r}")
         return Fraction(float(x))
-    if isinstance(x, _MPQ):
+    if isinstance(x, numbers.Rational):   # gmpy2 mpq (registered by gmpy2), sympy Rational
         return Fraction(int(x.numerator), int(x.denominator))
     if isinstance(x, str):
         try:
@@ -88,7 +85,10 @@ def fraction_array(a) -> np.ndarray:
 
 def to_mpq(v):
     """An exact gmpy2 ``mpq`` from an int, Fraction, mpq or float (at its exact dyadic value)."""
-    if isinstance(v, _MPQ):
+    # gmpy2 loads on first use: its start-up imports importlib.metadata (~50 ms), which a
+    # count whose witnesses the float filter certifies never needs
+    from gmpy2 import mpq
+    if isinstance(v, mpq):
         return v
     if isinstance(v, Fraction):
         return mpq(v.numerator, v.denominator)
@@ -142,7 +142,8 @@ def decimal_string(n) -> str:
     """The decimal digits of the integer ``n``, in time quasi-linear in its size.
 
     Python's ``str(int)`` is quadratic and refuses integers above 4,300 digits; gmpy2 converts a
-    10-million-digit integer in about 2.5 s (../shared/TOOLING.md).
+    10-million-digit integer in about 2.5 s (../shared/TOOLING.md). Below ~3,000 digits
+    ``str`` takes microseconds and spares loading gmpy2.
 
     Parameters
     ----------
@@ -152,6 +153,8 @@ def decimal_string(n) -> str:
     -------
     str
     """
+    if -_SHORT < n < _SHORT:
+        return str(int(n))
     try:
         import gmpy2
     except ImportError:  # pragma: no cover - gmpy2 is a dependency
@@ -160,6 +163,9 @@ def decimal_string(n) -> str:
         return str(int(n))
     return gmpy2.mpz(n).digits(10)
 
+
+#: below this, ``str(int)`` is fast (< 0.1 ms)
+_SHORT = 10 ** 3000
 
 #: primes below 2^31 for modular ranks (products of two residues fit in int64)
 _RANK_PRIMES = (2147483629, 2147483587)

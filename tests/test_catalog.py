@@ -1,6 +1,7 @@
 """The catalog (regionmath.catalog): the registries' ids, kinds, sources and summaries read
 without importing sympy, so that `regionmath --help` and `regionmath list` start at once."""
 
+import json
 import subprocess
 import sys
 
@@ -57,10 +58,47 @@ def test_help_and_list_import_neither_sympy_nor_numpy(args):
         sorted(names & {"sympy", "numpy", "mpmath", "scipy", "matplotlib", "highspy", "pyscipopt"})
 
 
-def test_count_imports_what_counting_needs_only(tmp_path):
+#: what no count of a tiny network (< KERNEL_MIN_UNITS units) may load: symbolic maths, plots,
+#: SCIP, the progress bar (stderr is not a terminal here), the numba kernels, python-flint,
+#: process pools, numpy.ma (np.unique) and numpy.random
+_NOT_FOR_A_TINY_COUNT = {"sympy", "mpmath", "scipy", "matplotlib", "pyscipopt", "tqdm", "numba", "llvmlite", "flint",
+                         "multiprocessing", "concurrent.futures", "numpy.ma", "numpy.random"}
+#: gmpy2 (whose start-up imports importlib.metadata and its email parser, ~50 ms) loads only
+#: when a witness or an empty branch needs an exact proof in rationals
+_EXACT_ONLY = {"gmpy2", "importlib.metadata", "email", "regionmath.counting.exact_lp"}
+
+
+def _thm4_net(path):
+    """Montufar et al. 2014, Thm 4 on 2 -> 2 -> 2: 4 regions, claimed by its construction; its
+    witnesses and empty branches are all proved by the float filters (no exact LP)."""
+    from regionmath.architecture import Architecture
+    from regionmath.constructions import build
+    c = build("montufar2014-thm4", Architecture(2, (2, 2)))
+    c.network.save(path)
+    return c.claimed
+
+
+@pytest.mark.parametrize("json_out", [False, True])
+def test_count_imports_what_counting_needs_only(tmp_path, json_out):
     from regionmath.network import Network
     net = tmp_path / "abs.npz"
-    Network.from_exact([[[1], [-1]]], [[0, 0]], box=([-1], [1])).save(net)
-    r, names = _imported(["count", net])
-    assert r.returncode == 0 and r.stdout.startswith("2 regions (complete")
-    assert not names & {"sympy", "mpmath", "scipy", "matplotlib", "pyscipopt", "tqdm"}
+    Network.from_exact([[[1], [-1]]], [[0, 0]], box=([-1], [1])).save(net)   # |x|: 2 regions on [-1, 1]
+    r, names = _imported(["count", net] + ["--json"] * json_out)
+    assert r.returncode == 0
+    assert json.loads(r.stdout)["count"] == "2" if json_out else r.stdout.startswith("2 regions (complete")
+    assert not names & _NOT_FOR_A_TINY_COUNT, sorted(names & _NOT_FOR_A_TINY_COUNT)
+
+
+@pytest.mark.parametrize("json_out", [False, True])
+def test_a_tiny_count_proved_in_floats_loads_no_exact_arithmetic(tmp_path, json_out):
+    net = tmp_path / "thm4.npz"
+    claimed = _thm4_net(net)
+    assert claimed == 4      # floor(n1 / n0)^(n0 (L-1)) * sum_{j<=n0} C(n2, j) = 1 * (1 + 2 + 1)
+    r, names = _imported(["count", net] + ["--json"] * json_out)
+    assert r.returncode == 0
+    if json_out:
+        doc = json.loads(r.stdout)
+        assert doc["count"] == "4" and doc["certified"] is True
+    else:
+        assert r.stdout.startswith("4 regions (complete; enumerate; certified")
+    assert not names & (_NOT_FOR_A_TINY_COUNT | _EXACT_ONLY), sorted(names & (_NOT_FOR_A_TINY_COUNT | _EXACT_ONLY))

@@ -29,8 +29,6 @@ import math
 
 import numpy as np
 
-from gmpy2 import mpq
-
 from ..exact import exact_layers, fraction_layers, to_mpq
 
 
@@ -66,6 +64,7 @@ def certify_witness(network, pattern, x, bounded=True) -> bool:
     ``pattern`` is the flat tuple of per-unit states (relu 0/1; maxout piece index).
     ``bounded=False`` takes the domain to be all of R^n0 (no box check).
     """
+    from gmpy2 import mpq   # loaded on first use (its import costs ~50 ms; see regionmath.exact)
     Ws, bs, lo, hi = _exact_layers(network)
     xq = exact_point(x)
     if len(xq) != network.n0 or (bounded and any(v < a or v > b for v, a, b in zip(xq, lo, hi))):
@@ -117,6 +116,7 @@ def certify_witness(network, pattern, x, bounded=True) -> bool:
 
 
 def _advance(grad, W, states, k, activation, zgrad):
+    from gmpy2 import mpq
     n0 = len(grad[0])
     if zgrad is None:
         zgrad = [[sum((w * g[j] for w, g in zip(row, grad)), mpq(0)) for j in range(n0)] for row in W]
@@ -127,6 +127,7 @@ def _advance(grad, W, states, k, activation, zgrad):
 
 def _jacobian(Ws, bs, per_layer, xq, upto, k, activation):
     """Exact Jacobian of the input of layer ``upto`` on the region of the pattern."""
+    from gmpy2 import mpq
     n0 = len(xq)
     grad = [[mpq(1) if i == j else mpq(0) for j in range(n0)] for i in range(n0)]
     for l in range(upto):
