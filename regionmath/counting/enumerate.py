@@ -468,11 +468,13 @@ class Enumerator:
         self._row_on[base + cuts, 1] = -gh[cuts] - self.min_margin
         self._G[base:base + len(gh)] = Gh
         self._g[base:base + len(gh)] = gh
+        # the rows' bounds changed with the region: HiGHS must reload them even where a row's
+        # sign is the one it held last (a sibling region's bound would cut the wrong set)
+        self._hs_sign[base:base + len(gh)] = np.nan
         if self._klp is None:
             self._load_coefficients(l)
         else:   # HiGHS gets them if it is ever asked (:meth:`_highs_sync`); the kernel starts afresh
             self._hs_stale.add(l)
-            self._hs_sign[base:base + len(gh)] = np.nan   # their bounds changed too
             self._klp.reset()
         # options of each unit: None (impossible) or the (constraint, sign) pairs it needs
         options = []
