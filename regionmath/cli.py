@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
 
@@ -181,6 +180,7 @@ def _architecture(args):
 
 
 def _emit_json(obj):
+    import json   # only for --json (a start-up cost otherwise)
     emit(json.dumps(obj, indent=2))
 
 

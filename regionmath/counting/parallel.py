@@ -31,10 +31,8 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import random
-import signal
 import threading
 import time
 from pathlib import Path
@@ -75,6 +73,7 @@ def subtree_task(key, network, unbounded, min_margin, root, deadline, collect):
 
 
 def _pool_init(key, network, unbounded, min_margin, stop_event):
+    import signal
     global _STOP_EVENT
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and tells us via the event
     _STOP_EVENT = stop_event
@@ -115,6 +114,7 @@ class Checkpoint:
         self.depth = None
         self.done = {}        # subtree key -> count
         self.records = 0      # regions stored in the .regions file
+        import json   # loaded with a checkpoint only
         if self.path.exists():
             try:
                 data = json.loads(self.path.read_text())
@@ -154,6 +154,7 @@ class Checkpoint:
         self._write()
 
     def _write(self):
+        import json
         data = {"format": CHECKPOINT_FORMAT, "fingerprint": self.key, "split_depth": self.depth,
                 "records": self.records, "done": self.done}
         tmp = self.path.with_name(self.path.name + ".tmp")

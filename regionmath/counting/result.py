@@ -18,7 +18,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -141,4 +140,5 @@ class CountResult:
         return d
 
     def to_json(self) -> str:
+        import json
         return json.dumps(self.as_dict())

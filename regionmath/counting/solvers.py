@@ -29,7 +29,6 @@ import contextlib
 import ctypes
 import os
 import sys
-import tempfile
 import threading
 
 __all__ = ["new_highs", "captured_c_stdout", "CapturedOutput"]
@@ -75,6 +74,7 @@ def captured_c_stdout(echo=True):
         except (OSError, ValueError, AttributeError):   # no fd 1 (embedded interpreter)
             yield captured
             return
+        import tempfile   # the captured SCIP solves only; not a HiGHS count's start-up
         with tempfile.TemporaryFile(mode="w+b") as tmp:
             try:
                 os.dup2(tmp.fileno(), 1)
