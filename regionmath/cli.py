@@ -83,6 +83,26 @@ def _definitions():
     return DEFINITIONS
 
 
+class _Command:
+    """A command's parser, built when the command is chosen or its help shown: building the
+    parsers of all commands took longer than counting a tiny network. ``arguments(parser)``
+    adds the command's options; every other attribute is the built parser's."""
+
+    def __init__(self, arguments, **kwargs):
+        self._arguments, self._kwargs, self._parser = arguments, kwargs, None
+
+    def _built(self):
+        if self._parser is None:
+            self._parser = _Parser(**self._kwargs)
+            self._arguments(self._parser)
+        return self._parser
+
+    def __getattr__(self, name):   # parse_known_args, format_help, epilog, _actions, ...
+        if name.startswith("__") or name in ("_arguments", "_kwargs", "_parser"):
+            raise AttributeError(name)   # copy and pickle probe before __init__ ran
+        return getattr(self._built(), name)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors and help texts that may be computed when shown (so that
     building the parser imports nothing heavy)."""
@@ -541,150 +561,176 @@ def build_parser():
                        "counted, exit codes).")
     from . import __version__, catalog
     p.add_argument("--version", action="version", version=f"regionmath {__version__}")
-    sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", parser_class=_Command, metavar="COMMAND")
     sub.required = True
 
-    q = sub.add_parser("bounds", epilog="Examples:\n  regionmath bounds --n0 784 --widths 10,12\n  regionmath bounds --n0 2 --widths 3,3 --rank 3 --json\n  regionmath bounds --input 1x4x4 --conv 2:2x2:s2 --widths 3", help="all bounds that apply to an architecture",
-                       description="All bounds of the registry for an architecture, as exact integers printed in "
-                                   "full. Limits: any n0 and widths whose values fit in memory; Theorem 1's sum "
-                                   "costs O(L min(n0, width)) big-integer operations, so n0 = 10^8 with small widths "
-                                   "is instant, and values of 10^8 digits take seconds to print. A convolutional "
-                                   "network: --input CxHxW --conv F:KHxKW ... [--widths dense layers after].")
-    _arch_args(q, widths_required=False)
-    _conv_args(q)
-    q.add_argument("--json", action="store_true", help="print one JSON document")
-    q.set_defaults(func=cmd_bounds)
+    def _bounds_arguments(q):
+        _arch_args(q, widths_required=False)
+        _conv_args(q)
+        q.add_argument("--json", action="store_true", help="print one JSON document")
+        q.set_defaults(func=cmd_bounds)
 
-    q = sub.add_parser("bound", epilog="Examples:\n  regionmath bound serra2018-thm1 --n0 784 --widths 10,12\n  regionmath bound montufar2017 --n0 2 --widths 3,3 --symbolic\n  regionmath bound montufar2014-cor5 --asymptotic\n  regionmath bound xiong2020-one-layer --input 1x3x3 --conv 2:2x2", help="one bound: exact value, sympy expression or asymptotic form",
-                       description="One bound of the registry (regionmath list bounds). The exact value is "
-                                   "printed in full (limits as for `regionmath bounds`).")
-    q.add_argument("id")
-    _arch_args(q, widths_required=False)
-    _conv_args(q)
-    g = q.add_mutually_exclusive_group()
-    g.add_argument("--symbolic", action="store_true", help="the sympy expression in n0, n_1, ..., n_L (and k; d_l "
-                                                          "the filters of a convolutional layer l)")
-    g.add_argument("--asymptotic", action="store_true",
-                   help="the leading growth as the width n (or, with --variable L, the depth) grows")
-    q.add_argument("--variable", default="n", choices=["n", "L"], help="with --asymptotic: width n or depth L")
-    q.add_argument("--json", action="store_true", help="print one JSON document")
-    q.set_defaults(func=cmd_bound)
+    sub.add_parser("bounds", arguments=_bounds_arguments, epilog="Examples:\n  regionmath bounds --n0 784 --widths 10,12\n  regionmath bounds --n0 2 --widths 3,3 --rank 3 --json\n  regionmath bounds --input 1x4x4 --conv 2:2x2:s2 --widths 3", help="all bounds that apply to an architecture",
+                   description="All bounds of the registry for an architecture, as exact integers printed in "
+                               "full. Limits: any n0 and widths whose values fit in memory; Theorem 1's sum "
+                               "costs O(L min(n0, width)) big-integer operations, so n0 = 10^8 with small widths "
+                               "is instant, and values of 10^8 digits take seconds to print. A convolutional "
+                               "network: --input CxHxW --conv F:KHxKW ... [--widths dense layers after].")
 
-    q = sub.add_parser("compare", epilog="Examples:\n  regionmath compare --n0 2 --by parameters", help="deep lower bound vs shallow maximum: crossover and asymptotic ratio")
-    q.add_argument("--n0", type=int, required=True, metavar="N0", help="input dimension n0 (number of inputs)")
-    q.add_argument("--by", default="units", choices=["units", "parameters"], help="same units or same parameters")
-    q.add_argument("--width", type=int, default=None, help="fixed width; the depth is searched (default: the narrowest width at "
-                   "which the deep bound grows with depth, 2*n0 for Thm 4)")
-    q.add_argument("--depth", type=int, default=None, help="fixed depth; the width is searched")
-    q.add_argument("--deep", default="montufar2014-thm4", help="registry id of the deep lower bound")
-    q.add_argument("--json", action="store_true", help="print one JSON document")
-    q.set_defaults(func=cmd_compare)
+    def _bound_arguments(q):
+        q.add_argument("id")
+        _arch_args(q, widths_required=False)
+        _conv_args(q)
+        g = q.add_mutually_exclusive_group()
+        g.add_argument("--symbolic", action="store_true", help="the sympy expression in n0, n_1, ..., n_L (and k; d_l "
+                                                              "the filters of a convolutional layer l)")
+        g.add_argument("--asymptotic", action="store_true",
+                       help="the leading growth as the width n (or, with --variable L, the depth) grows")
+        q.add_argument("--variable", default="n", choices=["n", "L"], help="with --asymptotic: width n or depth L")
+        q.add_argument("--json", action="store_true", help="print one JSON document")
+        q.set_defaults(func=cmd_bound)
 
-    q = sub.add_parser("construct", lazy_description=_construction_ids, epilog="Examples:\n  regionmath construct montufar2014-thm4 --n0 2 --widths 6,6 -o net.npz", help="write a published construction's network")
-    q.add_argument("id")
-    _arch_args(q)
-    q.add_argument("-o", "--output", required=True, metavar="FILE",
-                   help="the network file to write (.npz, docs/network-format.rst); checked before any work")
-    q.set_defaults(func=cmd_construct)
+    sub.add_parser("bound", arguments=_bound_arguments, epilog="Examples:\n  regionmath bound serra2018-thm1 --n0 784 --widths 10,12\n  regionmath bound montufar2017 --n0 2 --widths 3,3 --symbolic\n  regionmath bound montufar2014-cor5 --asymptotic\n  regionmath bound xiong2020-one-layer --input 1x3x3 --conv 2:2x2", help="one bound: exact value, sympy expression or asymptotic form",
+                   description="One bound of the registry (regionmath list bounds). The exact value is "
+                               "printed in full (limits as for `regionmath bounds`).")
 
-    from .counting import METHODS as methods
-    q = sub.add_parser("count", epilog="Examples:\n  regionmath count net.npz\n  regionmath count net.npz --time-limit 600 --checkpoint net.ckpt --json 2> count.log", help="count the regions of a network file",
-                       description="Count the activation regions of a network file in its box. Exit 0 when the "
-                                   "count is complete, 1 when it stopped early (time limit, Ctrl-C, an undecided "
-                                   "LP: the count is then a lower bound and says why), 2 on bad input.")
-    q.add_argument("network")
-    q.add_argument("--method", default="auto", choices=methods,
-                   help="counting algorithm (default %(default)s: the enumerator; see regionmath.counting)")
-    q.add_argument("--time-limit", type=_seconds, default=None, metavar="SECONDS",
-                   help="stop after SECONDS seconds (within 5%% or 2 s) with the regions found so far")
-    q.add_argument("--definition", default="interior", choices=list(_definitions()),
-                   help="interior: activation regions; serra2018: the MILP as printed; pieces: the linear "
-                        "regions of the network's function (Montufar 2014); docs/counting.rst")
-    q.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
-                   help="worker processes of the enumerator (default: every core)")
-    q.add_argument("--checkpoint", default=None, metavar="FILE",
-                   help="record finished subtrees in FILE; run again with the same FILE to resume (enumerator)")
-    q.add_argument("--json", action="store_true", help="print one JSON document")
-    q.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    q.set_defaults(func=cmd_count)
+    def _compare_arguments(q):
+        q.add_argument("--n0", type=int, required=True, metavar="N0", help="input dimension n0 (number of inputs)")
+        q.add_argument("--by", default="units", choices=["units", "parameters"], help="same units or same parameters")
+        q.add_argument("--width", type=int, default=None, help="fixed width; the depth is searched (default: the narrowest width at "
+                       "which the deep bound grows with depth, 2*n0 for Thm 4)")
+        q.add_argument("--depth", type=int, default=None, help="fixed depth; the width is searched")
+        q.add_argument("--deep", default="montufar2014-thm4", help="registry id of the deep lower bound")
+        q.add_argument("--json", action="store_true", help="print one JSON document")
+        q.set_defaults(func=cmd_compare)
 
-    q = sub.add_parser("estimate", help="a network too big to count: certified and probabilistic bounds, "
-                                        "an estimate with its interval, densities",
-                       epilog="Examples:\n  regionmath estimate net.npz --time-limit 120 --json")
-    q.add_argument("network", help="a network file (.npz, docs/network-format.rst)")
-    q.add_argument("--time-limit", type=_seconds, default=60.0, metavar="SECONDS",
-                   help="wall-clock seconds in all (default %(default)s)")
-    q.add_argument("--seed", type=int, default=0, help="random seed of the probes (default %(default)s)")
-    q.add_argument("--json", action="store_true", help="print one JSON document")
-    q.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    q.set_defaults(func=cmd_estimate)
+    sub.add_parser("compare", arguments=_compare_arguments, epilog="Examples:\n  regionmath compare --n0 2 --by parameters", help="deep lower bound vs shallow maximum: crossover and asymptotic ratio")
 
-    q = sub.add_parser("verify", lazy_description=_construction_ids, epilog="Examples:\n  regionmath verify serra2018-lower --n0 1 --widths 3,4 --json", help="build a construction, count it, certify it")
-    q.add_argument("id")
-    _arch_args(q)
-    q.add_argument("--method", default="auto", choices=methods,
-                   help="counting algorithm (default %(default)s: the enumerator; see regionmath.counting)")
-    q.add_argument("--time-limit", type=_seconds, default=None, metavar="SECONDS",
-                   help="stop counting after SECONDS seconds; an incomplete count is inconclusive unless it already "
-                        "reaches a lower-bound claim")
-    q.add_argument("--json", action="store_true", help="print one JSON document")
-    q.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    q.set_defaults(func=cmd_verify)
+    def _construct_arguments(q):
+        q.add_argument("id")
+        _arch_args(q)
+        q.add_argument("-o", "--output", required=True, metavar="FILE",
+                       help="the network file to write (.npz, docs/network-format.rst); checked before any work")
+        q.set_defaults(func=cmd_construct)
 
-    q = sub.add_parser("search", epilog="Examples:\n  regionmath search --n0 2 --widths 3,3 --time-limit 60 -o best.npz", help="search the weights for many regions in R^n0; write the best network")
-    _arch_args(q)
-    q.add_argument("--time-limit", type=_seconds, default=60.0, metavar="SECONDS",
-                   help="wall-clock seconds for the search (default %(default)s)")
-    q.add_argument("--evals", type=_positive_int, default=None, metavar="N",
-                   help="budget: at most N region counts (default: until the time limit)")
-    q.add_argument("--seed", type=_nonnegative_int, default=0, help="random seed (default %(default)s)")
-    q.add_argument("--no-constructions", action="store_true", help="do not start from the published constructions")
-    q.add_argument("--definition", default="interior", choices=["interior", "pieces"],
-                   help="maximise activation regions (interior) or the function's linear pieces")
-    q.add_argument("-o", "--output", required=True, metavar="FILE",
-                   help="where the best network is written (.npz); checked before the search")
-    q.add_argument("--json", action="store_true", help="print one JSON document")
-    q.set_defaults(func=cmd_search)
+    sub.add_parser("construct", arguments=_construct_arguments, lazy_description=_construction_ids, epilog="Examples:\n  regionmath construct montufar2014-thm4 --n0 2 --widths 6,6 -o net.npz", help="write a published construction's network")
 
-    q = sub.add_parser("arrangement", epilog="Examples:\n  regionmath arrangement shi 4\n  regionmath arrangement --file hyperplanes.json --json", help="a hyperplane arrangement's regions and characteristic polynomial",
-                       lazy_description=_arrangement_description)
-    q.add_argument("name", nargs="?", choices=catalog.ids("arrangements"))
-    q.add_argument("N", nargs="?", type=int)
-    q.add_argument("--dim", type=int, default=None, metavar="D",
-                   help="ambient dimension of a generic arrangement (default: N)")
-    q.add_argument("--file", default=None, metavar="FILE",
-                   help="hyperplanes.json: rows [c, a_1, ..., a_d], each the hyperplane c + a.x = 0")
-    q.add_argument("--json", action="store_true", help="print one JSON document")
-    q.set_defaults(func=cmd_arrangement)
+    def _count_arguments(q):
+        from .counting import METHODS as methods
+        q.add_argument("network")
+        q.add_argument("--method", default="auto", choices=methods,
+                       help="counting algorithm (default %(default)s: the enumerator; see regionmath.counting)")
+        q.add_argument("--time-limit", type=_seconds, default=None, metavar="SECONDS",
+                       help="stop after SECONDS seconds (within 5%% or 2 s) with the regions found so far")
+        q.add_argument("--definition", default="interior", choices=list(_definitions()),
+                       help="interior: activation regions; serra2018: the MILP as printed; pieces: the linear "
+                            "regions of the network's function (Montufar 2014); docs/counting.rst")
+        q.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
+                       help="worker processes of the enumerator (default: every core)")
+        q.add_argument("--checkpoint", default=None, metavar="FILE",
+                       help="record finished subtrees in FILE; run again with the same FILE to resume (enumerator)")
+        q.add_argument("--json", action="store_true", help="print one JSON document")
+        q.add_argument("--quiet", action="store_true", help="no progress on stderr")
+        q.set_defaults(func=cmd_count)
 
-    q = sub.add_parser("list", help="the ids of bounds, constructions, tables, arrangements",
-                       description="One line per id: id, kind, source. Read from the library's registries.",
-                       epilog="Examples:\n  regionmath list\n  regionmath list bounds --json")
-    q.add_argument("what", nargs="?", choices=catalog.KINDS, help="what to list (default: everything)")
-    q.add_argument("--json", action="store_true", help="print one JSON document")
-    q.set_defaults(func=cmd_list)
+    sub.add_parser("count", arguments=_count_arguments, epilog="Examples:\n  regionmath count net.npz\n  regionmath count net.npz --time-limit 600 --checkpoint net.ckpt --json 2> count.log", help="count the regions of a network file",
+                   description="Count the activation regions of a network file in its box. Exit 0 when the "
+                               "count is complete, 1 when it stopped early (time limit, Ctrl-C, an undecided "
+                               "LP: the count is then a lower bound and says why), 2 on bad input.")
 
-    q = sub.add_parser("plot", help="draw a network's regions (exact polygons) to a PNG, PDF or SVG",
-                       description="The activation regions of a network with 2 inputs as exact polygons, "
-                                   "neighbours in different colours, with the decision boundary when the network "
-                                   "has an output layer of 1 or 2 outputs. For more inputs, --slice draws the plane "
-                                   "through three input points.",
-                       epilog="Examples:\n  regionmath plot net.npz -o regions.png\n"
-                              "  regionmath plot net3.npz -o slice.pdf --slice 0:0:0,1:0:0,0:1:0")
-    q.add_argument("network", help="a network file (.npz, docs/network-format.rst)")
-    q.add_argument("-o", "--output", required=True, metavar="FILE", help="the picture: .png, .pdf or .svg")
-    q.add_argument("--slice", default=None, metavar="P0,P1,P2",
-                   help="three input points, each n0 numbers joined by ':' (int, decimal or p/q); the plane "
-                        "through them is drawn in coordinates (s, t) with P0, P1, P2 at (0,0), (1,0), (0,1)")
-    q.add_argument("--time-limit", type=_seconds, default=None, metavar="SECONDS",
-                   help="give up after SECONDS seconds (no file is written)")
-    q.set_defaults(func=cmd_plot)
+    def _estimate_arguments(q):
+        q.add_argument("network", help="a network file (.npz, docs/network-format.rst)")
+        q.add_argument("--time-limit", type=_seconds, default=60.0, metavar="SECONDS",
+                       help="wall-clock seconds in all (default %(default)s)")
+        q.add_argument("--seed", type=int, default=0, help="random seed of the probes (default %(default)s)")
+        q.add_argument("--json", action="store_true", help="print one JSON document")
+        q.add_argument("--quiet", action="store_true", help="no progress on stderr")
+        q.set_defaults(func=cmd_estimate)
 
-    q = sub.add_parser("tables", epilog="Examples:\n  regionmath tables\n  regionmath tables serra2018-sweep bounds-vs-depth --out /tmp/tables", help="regenerate every table and figure")
-    q.add_argument("names", nargs="*", help="only these tables")
-    q.add_argument("--out", default="tables", help="output directory (checked before any table is computed)")
-    q.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    q.set_defaults(func=cmd_tables)
+    sub.add_parser("estimate", arguments=_estimate_arguments, help="a network too big to count: certified and probabilistic bounds, "
+                                    "an estimate with its interval, densities",
+                   epilog="Examples:\n  regionmath estimate net.npz --time-limit 120 --json")
+
+    def _verify_arguments(q):
+        from .counting import METHODS as methods
+        q.add_argument("id")
+        _arch_args(q)
+        q.add_argument("--method", default="auto", choices=methods,
+                       help="counting algorithm (default %(default)s: the enumerator; see regionmath.counting)")
+        q.add_argument("--time-limit", type=_seconds, default=None, metavar="SECONDS",
+                       help="stop counting after SECONDS seconds; an incomplete count is inconclusive unless it already "
+                            "reaches a lower-bound claim")
+        q.add_argument("--json", action="store_true", help="print one JSON document")
+        q.add_argument("--quiet", action="store_true", help="no progress on stderr")
+        q.set_defaults(func=cmd_verify)
+
+    sub.add_parser("verify", arguments=_verify_arguments, lazy_description=_construction_ids, epilog="Examples:\n  regionmath verify serra2018-lower --n0 1 --widths 3,4 --json", help="build a construction, count it, certify it")
+
+    def _search_arguments(q):
+        _arch_args(q)
+        q.add_argument("--time-limit", type=_seconds, default=60.0, metavar="SECONDS",
+                       help="wall-clock seconds for the search (default %(default)s)")
+        q.add_argument("--evals", type=_positive_int, default=None, metavar="N",
+                       help="budget: at most N region counts (default: until the time limit)")
+        q.add_argument("--seed", type=_nonnegative_int, default=0, help="random seed (default %(default)s)")
+        q.add_argument("--no-constructions", action="store_true", help="do not start from the published constructions")
+        q.add_argument("--definition", default="interior", choices=["interior", "pieces"],
+                       help="maximise activation regions (interior) or the function's linear pieces")
+        q.add_argument("-o", "--output", required=True, metavar="FILE",
+                       help="where the best network is written (.npz); checked before the search")
+        q.add_argument("--json", action="store_true", help="print one JSON document")
+        q.set_defaults(func=cmd_search)
+
+    sub.add_parser("search", arguments=_search_arguments, epilog="Examples:\n  regionmath search --n0 2 --widths 3,3 --time-limit 60 -o best.npz", help="search the weights for many regions in R^n0; write the best network")
+
+    def _arrangement_arguments(q):
+        q.add_argument("name", nargs="?", choices=catalog.ids("arrangements"))
+        q.add_argument("N", nargs="?", type=int)
+        q.add_argument("--dim", type=int, default=None, metavar="D",
+                       help="ambient dimension of a generic arrangement (default: N)")
+        q.add_argument("--file", default=None, metavar="FILE",
+                       help="hyperplanes.json: rows [c, a_1, ..., a_d], each the hyperplane c + a.x = 0")
+        q.add_argument("--json", action="store_true", help="print one JSON document")
+        q.set_defaults(func=cmd_arrangement)
+
+    sub.add_parser("arrangement", arguments=_arrangement_arguments, epilog="Examples:\n  regionmath arrangement shi 4\n  regionmath arrangement --file hyperplanes.json --json", help="a hyperplane arrangement's regions and characteristic polynomial",
+                   lazy_description=_arrangement_description)
+
+    def _list_arguments(q):
+        q.add_argument("what", nargs="?", choices=catalog.KINDS, help="what to list (default: everything)")
+        q.add_argument("--json", action="store_true", help="print one JSON document")
+        q.set_defaults(func=cmd_list)
+
+    sub.add_parser("list", arguments=_list_arguments, help="the ids of bounds, constructions, tables, arrangements",
+                   description="One line per id: id, kind, source. Read from the library's registries.",
+                   epilog="Examples:\n  regionmath list\n  regionmath list bounds --json")
+
+    def _plot_arguments(q):
+        q.add_argument("network", help="a network file (.npz, docs/network-format.rst)")
+        q.add_argument("-o", "--output", required=True, metavar="FILE", help="the picture: .png, .pdf or .svg")
+        q.add_argument("--slice", default=None, metavar="P0,P1,P2",
+                       help="three input points, each n0 numbers joined by ':' (int, decimal or p/q); the plane "
+                            "through them is drawn in coordinates (s, t) with P0, P1, P2 at (0,0), (1,0), (0,1)")
+        q.add_argument("--time-limit", type=_seconds, default=None, metavar="SECONDS",
+                       help="give up after SECONDS seconds (no file is written)")
+        q.set_defaults(func=cmd_plot)
+
+    sub.add_parser("plot", arguments=_plot_arguments, help="draw a network's regions (exact polygons) to a PNG, PDF or SVG",
+                   description="The activation regions of a network with 2 inputs as exact polygons, "
+                               "neighbours in different colours, with the decision boundary when the network "
+                               "has an output layer of 1 or 2 outputs. For more inputs, --slice draws the plane "
+                               "through three input points.",
+                   epilog="Examples:\n  regionmath plot net.npz -o regions.png\n"
+                          "  regionmath plot net3.npz -o slice.pdf --slice 0:0:0,1:0:0,0:1:0")
+
+    def _tables_arguments(q):
+        q.add_argument("names", nargs="*", help="only these tables")
+        q.add_argument("--out", default="tables", help="output directory (checked before any table is computed)")
+        q.add_argument("--quiet", action="store_true", help="no progress on stderr")
+        q.set_defaults(func=cmd_tables)
+
+    sub.add_parser("tables", arguments=_tables_arguments, epilog="Examples:\n  regionmath tables\n  regionmath tables serra2018-sweep bounds-vs-depth --out /tmp/tables", help="regenerate every table and figure")
+
     return p
 
 
