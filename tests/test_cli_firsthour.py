@@ -2,6 +2,7 @@
 units and examples, one-line errors naming the program once, progress on stderr that a log
 file can read, and `plot`."""
 
+import argparse
 import json
 import os
 import subprocess
@@ -156,3 +157,21 @@ def test_plot_writes_the_picture_and_refuses_bad_input(tmp_path):
         r = run("plot", *args)
         assert r.returncode == 2 and message in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "a.png").exists() and not (tmp_path / "a.jpg").exists()
+
+
+def test_start_up_collects_garbage_less_often_until_the_work_begins():
+    """The command line raises Python's youngest-generation threshold while it starts
+    (imports make many objects and little garbage) and restores it when a long command's
+    progress report begins (cli._start_quickly, cli._work_begins)."""
+    import gc
+
+    from regionmath import cli
+    usual = gc.get_threshold()
+    try:
+        cli._start_quickly()
+        assert gc.get_threshold() == (usual[0] * cli.START_GC_FACTOR, *usual[1:])
+        with cli._progress(argparse.Namespace(quiet=True), "test"):
+            assert gc.get_threshold() == usual and gc.get_freeze_count() > 0
+    finally:
+        gc.set_threshold(*usual)
+        gc.unfreeze()
