@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import importlib
 
-from .architecture import Architecture
 from .errors import DomainWarning, HypothesisError, RegionmathError
 
 __version__ = "0.1.0"
 
 # name -> (module, attribute or None for the module itself); imported on first use
 _LAZY = {
+    "Architecture": ("regionmath.architecture", "Architecture"),
     "bounds": ("regionmath.bounds", None),
     "Network": ("regionmath.network", "Network"),
     "count_regions": ("regionmath.counting", "count_regions"),
@@ -40,7 +40,7 @@ _LAZY = {
     "from_torch": ("regionmath.importers", "from_torch"),
 }
 
-__all__ = ["Architecture", "RegionmathError", "HypothesisError", "DomainWarning", "__version__"] + list(_LAZY)
+__all__ = ["RegionmathError", "HypothesisError", "DomainWarning", "__version__"] + list(_LAZY)
 
 
 def __getattr__(name):
