@@ -560,7 +560,7 @@ def build_parser():
                        "  regionmath count net.npz\n  regionmath plot net.npz -o regions.png\n\n"
                        "regionmath COMMAND --help describes a command. Docs: docs/ (file format, what is "
                        "counted, exit codes).")
-    from . import __version__, catalog
+    from . import __version__
     p.add_argument("--version", action="version", version=f"regionmath {__version__}")
     sub = p.add_subparsers(dest="command", parser_class=_Command, metavar="COMMAND")
     sub.required = True
@@ -685,6 +685,7 @@ def build_parser():
     sub.add_parser("search", arguments=_search_arguments, epilog="Examples:\n  regionmath search --n0 2 --widths 3,3 --time-limit 60 -o best.npz", help="search the weights for many regions in R^n0; write the best network")
 
     def _arrangement_arguments(q):
+        from . import catalog
         q.add_argument("name", nargs="?", choices=catalog.ids("arrangements"))
         q.add_argument("N", nargs="?", type=int)
         q.add_argument("--dim", type=int, default=None, metavar="D",
@@ -698,6 +699,7 @@ def build_parser():
                    lazy_description=_arrangement_description)
 
     def _list_arguments(q):
+        from . import catalog
         q.add_argument("what", nargs="?", choices=catalog.KINDS, help="what to list (default: everything)")
         q.add_argument("--json", action="store_true", help="print one JSON document")
         q.set_defaults(func=cmd_list)
