@@ -737,6 +737,12 @@ def build_parser():
     return p
 
 
+#: OpenBLAS, numpy's BLAS, lets its worker threads spin for work 2^28 cycles (~0.1 s) before
+#: they sleep, from the moment numpy loads: on 2 shared cores that spin took a third of a tiny
+#: count's wall time, and it takes a core from the enumerator's worker processes. The command
+#: line sets 2^16 cycles (~25 us) unless OPENBLAS_THREAD_TIMEOUT is already set (4 to 30).
+BLAS_THREAD_TIMEOUT = "16"
+
 #: while the command line starts (imports, parsing, reading the input) Python's youngest
 #: generation is collected this many times less often: the imports make some 100,000 objects
 #: and almost no garbage, and collecting them took ~5% of a tiny count's start-up
@@ -770,6 +776,7 @@ def main(argv=None):
     _STARTED = time.monotonic() - (_process_age() if argv is None else 0.0)
     sys.set_int_max_str_digits(0)   # exact counts are printed in full, however many digits
     if argv is None:
+        os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", BLAS_THREAD_TIMEOUT)   # before numpy loads
         _start_quickly()
     try:
         return _run(argv)

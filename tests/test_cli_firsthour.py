@@ -175,3 +175,27 @@ def test_start_up_collects_garbage_less_often_until_the_work_begins():
     finally:
         gc.set_threshold(*usual)
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("preset", [None, "8"])
+def test_the_command_line_keeps_openblas_threads_from_spinning(monkeypatch, preset):
+    """As the command (argv from the process), main() sets OPENBLAS_THREAD_TIMEOUT before
+    numpy loads, unless the user set it (docs/cli.rst, Environment)."""
+    import gc
+
+    from regionmath import cli
+    monkeypatch.setenv("OPENBLAS_THREAD_TIMEOUT", "x")    # recorded, so that teardown restores it
+    if preset is None:
+        monkeypatch.delenv("OPENBLAS_THREAD_TIMEOUT")
+    else:
+        monkeypatch.setenv("OPENBLAS_THREAD_TIMEOUT", preset)
+    monkeypatch.setattr(sys, "argv", ["regionmath", "--version"])
+    monkeypatch.setattr(cli, "_GC_THRESHOLDS", None)      # main() sets it: no later test inherits it
+    usual = gc.get_threshold()
+    try:
+        with pytest.raises(SystemExit):
+            cli.main()
+    finally:
+        gc.set_threshold(*usual)
+        gc.unfreeze()
+    assert os.environ["OPENBLAS_THREAD_TIMEOUT"] == (preset or cli.BLAS_THREAD_TIMEOUT)
