@@ -10,7 +10,7 @@ load average is printed before and after. Target (issue 19): ``--help``, ``list`
 ``count`` of a tiny network start in under 0.3 s on a quiet machine.
 
 The floor of a count is ``import numpy, highspy``: the network file is numpy's, the LPs are
-HiGHS's. A count whose empty branches or witnesses need an exact proof in rationals also loads
+HiGHS's (the command line sets ``OPENBLAS_THREAD_TIMEOUT``, so the floor is shown with it too). A count whose empty branches or witnesses need an exact proof in rationals also loads
 gmpy2 (abs.npz and three-lines.npz below: regions meeting in a point or along a box edge),
 whose own start-up imports ``importlib.metadata``.
 
@@ -34,7 +34,10 @@ HERE = Path(__file__).resolve().parents[1]
 
 
 def run(cmd, env):
-    """Wall seconds and CPU seconds (user + system) of one run of ``cmd``."""
+    """Wall seconds and CPU seconds (user + system) of one run of ``cmd``; a first item that
+    is a dict holds environment variables for this command."""
+    if isinstance(cmd[0], dict):
+        env, cmd = {**env, **cmd[0]}, cmd[1:]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, capture_output=True, check=False, env=env, cwd=tempfile.gettempdir())
@@ -77,6 +80,8 @@ def main():
         cases = [("python -c pass", [sys.executable, "-c", "pass"]),
                  ("python -c 'import numpy'", [sys.executable, "-c", "import numpy"]),
                  ("python -c 'import numpy, highspy'", [sys.executable, "-c", "import numpy, highspy"]),
+                 ("the same with OPENBLAS_THREAD_TIMEOUT=16 (as the command line sets it)",
+                  [{"OPENBLAS_THREAD_TIMEOUT": "16"}, sys.executable, "-c", "import numpy, highspy"]),
                  ("import regionmath", [sys.executable, "-c", "import regionmath"]),
                  ("regionmath --help", cli + ["--help"]),
                  ("regionmath --version", cli + ["--version"]),
