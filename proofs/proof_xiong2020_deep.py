@@ -21,8 +21,7 @@ and the N' sentence; the authors' code (github.com/huangleiBuaa/LRCount-CNN: sam
 a two-layer CNN on a 1 x 4 input, no bound formula); an R transcription (``linear_regions_cnn``:
 the same product, ``log R_N'`` a placeholder); the notes github.com/Theodore-PKU/paper-notes
 (the statement above with ``N'`` and the proof idea); the TPAMI 2024 extension (abstract
-only). The arXiv text itself (2006.00978; the brief's 2001.00337 is another paper) was not
-found in the corpora.
+only). The arXiv text itself (2006.00978) was not found in the corpora.
 
 Verdict
 -------
@@ -77,7 +76,10 @@ windows the shared kernel's arrangement is not a product, and the one-layer form
 Checks: the induction step on counted networks (the number of layer-2 patterns inside each
 layer-1 region never exceeds ``Phi(n_2, n0)``, and reaches it: the step is tight), the L = 1
 case against counted one-layer CNNs that attain it, and counted random two-layer CNNs below
-the registry value (evidence).
+the registry value (evidence). Lower bound: the construction counted exactly in the unit cube
+(certified) on ``LOWER_SHAPES`` equals the registry value and the retyped statement
+(``lower_literal``); the value stays below both upper bounds on a range; at ``L = 1`` the
+retyped statement says 256 where counted shared-filter layers reach 255.
 """
 
 from collections import Counter

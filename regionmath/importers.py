@@ -1,6 +1,10 @@
 """Importing trained networks: numpy arrays, scikit-learn MLPs and PyTorch ``nn.Sequential``
 (fully connected and convolutional).
 
+The same importers are classmethods of the network class, ``Network.from_sklearn`` and
+``Network.from_torch`` (one code path: both build ``Network(**converters.sklearn_layers(...))``
+and the like, :mod:`regionmath.converters`).
+
 Every importer returns a :class:`~regionmath.network.Network` whose hidden layers are the
 source model's ReLU layers and whose linear output layer ``(Wout, bout)`` is the model's last
 affine map (taken *before* any output non-linearity such as softmax or the logistic
