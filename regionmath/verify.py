@@ -224,6 +224,8 @@ DEFAULT_CASES = (
     ("montufar2014-thm8", Architecture(2, (2, 2), "maxout", 5)),
     ("shi", Architecture(3, (3,), "maxout", 3)),
     ("catalan", Architecture(3, (3,), "maxout", 4)),
+    ("xiong2020-deep-lower", Architecture.cnn((1, 2, 2), ["2:1x1", "2:2x2:s2"])),
+    ("xiong2020-deep-lower", Architecture.cnn((2, 1, 1), ["4:1x1", "2:1x1"])),
 )
 
 
