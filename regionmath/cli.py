@@ -609,12 +609,13 @@ def build_parser():
 
     def _construct_arguments(q):
         q.add_argument("id")
-        _arch_args(q)
+        _arch_args(q, widths_required=False)
+        _conv_args(q)
         q.add_argument("-o", "--output", required=True, metavar="FILE",
                        help="the network file to write (.npz, docs/network-format.rst); checked before any work")
         q.set_defaults(func=cmd_construct)
 
-    sub.add_parser("construct", arguments=_construct_arguments, lazy_description=_construction_ids, epilog="Examples:\n  regionmath construct montufar2014-thm4 --n0 2 --widths 6,6 -o net.npz", help="write a published construction's network")
+    sub.add_parser("construct", arguments=_construct_arguments, lazy_description=_construction_ids, epilog="Examples:\n  regionmath construct montufar2014-thm4 --n0 2 --widths 6,6 -o net.npz\n  regionmath construct xiong2020-deep-lower --input 1x2x2 --conv 2:1x1 --conv 2:2x2:s2 -o cnn.npz", help="write a published construction's network")
 
     def _count_arguments(q):
         from .counting import METHODS as methods
@@ -655,7 +656,8 @@ def build_parser():
     def _verify_arguments(q):
         from .counting import METHODS as methods
         q.add_argument("id")
-        _arch_args(q)
+        _arch_args(q, widths_required=False)
+        _conv_args(q)
         q.add_argument("--method", default="auto", choices=methods,
                        help="counting algorithm (default %(default)s: the enumerator; see regionmath.counting)")
         q.add_argument("--time-limit", type=_seconds, default=None, metavar="SECONDS",
@@ -665,7 +667,7 @@ def build_parser():
         q.add_argument("--quiet", action="store_true", help="no progress on stderr")
         q.set_defaults(func=cmd_verify)
 
-    sub.add_parser("verify", arguments=_verify_arguments, lazy_description=_construction_ids, epilog="Examples:\n  regionmath verify serra2018-lower --n0 1 --widths 3,4 --json", help="build a construction, count it, certify it")
+    sub.add_parser("verify", arguments=_verify_arguments, lazy_description=_construction_ids, epilog="Examples:\n  regionmath verify serra2018-lower --n0 1 --widths 3,4 --json\n  regionmath verify xiong2020-deep-lower --input 1x2x2 --conv 2:1x1 --conv 2:2x2:s2", help="build a construction, count it, certify it")
 
     def _search_arguments(q):
         _arch_args(q)
