@@ -580,9 +580,10 @@ def build_parser():
     q.add_argument("--json", action="store_true", help="print one JSON document")
     q.set_defaults(func=cmd_compare)
 
-    q = sub.add_parser("construct", lazy_description=_construction_ids, epilog="Examples:\n  regionmath construct montufar2014-thm4 --n0 2 --widths 6,6 -o net.npz", help="write a published construction's network")
+    q = sub.add_parser("construct", lazy_description=_construction_ids, epilog="Examples:\n  regionmath construct montufar2014-thm4 --n0 2 --widths 6,6 -o net.npz\n  regionmath construct xiong2020-deep-lower --input 1x2x2 --conv 2:1x1 --conv 2:2x2:s2 -o cnn.npz", help="write a published construction's network")
     q.add_argument("id")
-    _arch_args(q)
+    _arch_args(q, widths_required=False)
+    _conv_args(q)
     q.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="the network file to write (.npz, docs/network-format.rst); checked before any work")
     q.set_defaults(func=cmd_construct)
@@ -619,9 +620,10 @@ def build_parser():
     q.add_argument("--quiet", action="store_true", help="no progress on stderr")
     q.set_defaults(func=cmd_estimate)
 
-    q = sub.add_parser("verify", lazy_description=_construction_ids, epilog="Examples:\n  regionmath verify serra2018-lower --n0 1 --widths 3,4 --json", help="build a construction, count it, certify it")
+    q = sub.add_parser("verify", lazy_description=_construction_ids, epilog="Examples:\n  regionmath verify serra2018-lower --n0 1 --widths 3,4 --json\n  regionmath verify xiong2020-deep-lower --input 1x2x2 --conv 2:1x1 --conv 2:2x2:s2", help="build a construction, count it, certify it")
     q.add_argument("id")
-    _arch_args(q)
+    _arch_args(q, widths_required=False)
+    _conv_args(q)
     q.add_argument("--method", default="auto", choices=methods,
                    help="counting algorithm (default %(default)s: the enumerator; see regionmath.counting)")
     q.add_argument("--time-limit", type=_seconds, default=None, metavar="SECONDS",

@@ -27,6 +27,11 @@ Examples
 [[1, 0]]
 >>> A, c = net.region_affine([0.5]); A.tolist(), c.tolist()      # the last hidden layer near 0.5
 ([[1.0], [0.0]], [0.0, 0.0])
+
+Trained models come in through the classmethods :meth:`Network.from_torch` (``Linear``,
+``Conv2d``, ``Flatten``, ``ReLU``) and :meth:`Network.from_sklearn` (ReLU MLPs); the
+conversion lives in :mod:`regionmath.converters`, which does not import this module (so no
+import cycle), and :mod:`regionmath.importers` offers the same as functions.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from .architecture import Architecture
+from .converters import DOMAIN_DOC, sklearn_layers, torch_layers
 from .convolution import ConvLayer, conv_filters
 from .errors import RegionmathError
 from .exact import fraction_array, to_fraction  # noqa: F401  (to_fraction: re-exported)
@@ -211,6 +217,81 @@ class Network:
         if output is not None:
             output = (_float_array(fraction_array(output[0])), _float_array(fraction_array(output[1]).reshape(-1)))
         return cls(Wf, bf, activation, rank, output=output, box=box, exact=(Wq, bq), conv=conv)
+
+    @classmethod
+    def from_sklearn(cls, model, domain=None, X=None, box=None) -> "Network":
+        """Import a fitted scikit-learn ``MLPClassifier`` or ``MLPRegressor`` with ReLU units.
+
+        scikit-learn stores ``coefs_[i]`` with shape ``(fan_in, fan_out)`` and computes
+        ``relu(h @ coefs_[i] + intercepts_[i])``, so ``W_i`` is the transpose. The last layer
+        (before ``out_activation_``: identity, logistic or softmax) becomes ``(Wout, bout)``.
+
+        Parameters
+        ----------
+        model : sklearn.neural_network.MLPClassifier or MLPRegressor
+            Fitted, with ``activation="relu"`` and at least one hidden layer.
+        {domain_doc}
+
+        Returns
+        -------
+        Network
+
+        Raises
+        ------
+        RegionmathError
+            For another model class, another activation, an unfitted model or no hidden layer.
+
+        See Also
+        --------
+        regionmath.importers.from_sklearn : the same as a function.
+        """
+        return cls(**sklearn_layers(model, domain, X, box, stacklevel=4))
+
+    @classmethod
+    def from_torch(cls, module, domain=None, X=None, box=None, input_shape=None) -> "Network":
+        """Import a PyTorch ``nn.Sequential`` of ``Conv2d``, ``Flatten``, ``Linear`` and ``ReLU`` layers.
+
+        The accepted shape is ``A, ReLU, A, ReLU, ..., [A]`` with each ``A`` a ``Linear`` or a
+        ``Conv2d``: every affine layer but a final one is followed by a ``ReLU``; a final one is
+        the output layer. Convolutions come first and read images; a ``Flatten`` (its defaults,
+        ``start_dim=1, end_dim=-1``) turns the image into a vector before the first ``Linear``.
+        ``Identity`` and ``Dropout`` (the identity at evaluation) may appear anywhere. A layer
+        without bias gets a zero bias.
+
+        A ``Conv2d`` becomes its dense structured matrix
+        (:func:`regionmath.convolution.conv_matrix`) and the network remembers the layer
+        (``network.conv``). The network's input is the image flattened as ``torch.nn.Flatten``
+        does (channel, row, column): ``net.forward(x.reshape(len(x), -1))`` is
+        ``module(x).reshape(len(x), -1)``.
+
+        The weights are copied as float64: every float32 weight is exactly a float64, so the
+        network is the module read in exact arithmetic.
+
+        Parameters
+        ----------
+        module : torch.nn.Sequential
+        {domain_doc}
+        input_shape : (channels, height, width) or None
+            The image shape; needed when the first layer is a ``Conv2d``. ``X`` may then also be a
+            batch of images ``(m, channels, height, width)``.
+
+        Returns
+        -------
+        Network
+
+        Raises
+        ------
+        RegionmathError
+            For any other module (pooling, batch normalisation, other activations, ``Conv1d``), a
+            ``Conv2d`` with dilation, groups or a padding mode other than zeros, a ``Linear``
+            reading an image (no ``Flatten`` before it), two affine layers in a row, a ``ReLU``
+            without an affine layer before it, or a missing ``input_shape``.
+
+        See Also
+        --------
+        regionmath.importers.from_torch : the same as a function.
+        """
+        return cls(**torch_layers(module, domain, X, box, input_shape, stacklevel=4))
 
     # -- shape ---------------------------------------------------------------------------
     @property
@@ -443,3 +524,8 @@ class Network:
 
     def __repr__(self):
         return f"<Network {self.architecture}{' exact' if self.is_exact else ''} on box [{self.box[0].min()}, {self.box[1].max()}]>"
+
+
+for _m in (Network.from_sklearn, Network.from_torch):
+    _m.__func__.__doc__ = _m.__func__.__doc__.replace("{domain_doc}", DOMAIN_DOC.replace("\n", "\n    "))
+del _m

@@ -504,7 +504,8 @@ SERRA_N0, SERRA_UNITS = 784, 22
 @table("serra2018-sweep")
 def serra2018_sweep() -> Table:
     """Serra 2018's 22-unit sweep: n0 = 784, widths (n1, 22 - n1)."""
-    lowers = [b.id for b in _bounds.all_bounds("relu") if b.kind == "lower" and b.has_value and not b.needs_weights]
+    lowers = [b.id for b in _bounds.all_bounds("relu")
+              if b.kind == "lower" and b.has_value and not b.needs_weights and not b.convolutional]
     uppers = ["montufar2014-prop3", "montufar2017", "serra2018-thm1", "hinz2021"]
     rows = []
     for n1 in range(1, SERRA_UNITS):
@@ -564,8 +565,9 @@ def registry_table() -> Table:
         if b.has_value:
             # two layers where the result allows them, else one (shallow results)
             archs = [Architecture(2, w, b.activation, rank) for w in ((3, 3), (3,))]
-            if b.convolutional:       # a 1 x 2 x 3 image, d_1 filters of 2 x 2 (then n_2 dense units)
-                archs = [Architecture.cnn((1, 2, 3), layers) for layers in (["2:2x2", 3], ["2:2x2"])]
+            if b.convolutional:       # a 1 x 2 x 3 image, d_1 filters of 2 x 2 (then n_2 dense units or d_2 filters)
+                archs = [Architecture.cnn((1, 2, 3), layers) for layers in (["2:2x2", 3], ["2:2x2"],
+                                                                             ["2:2x2", "3:1x2:s2"])]
             arch = next((a for a in archs if not b.hypotheses(a)), archs[0])
             expr = "$" + sp.latex(b.expr(arch), mat_str="smallmatrix") + "$"
         try:
@@ -579,7 +581,8 @@ def registry_table() -> Table:
                   "read for pieces"], rows,
                  caption="Expressions are the registry's sympy forms in $n_0$, $n_1$, $n_2$ ($k$: maxout rank), "
                          "for two layers where the result allows it and one otherwise (convolutional entries: a "
-                         "$1 \\times 2 \\times 3$ image, $d_1$ filters of $2 \\times 2$, then $n_2$ dense units); "
+                         "$1 \\times 2 \\times 3$ image, $d_1$ filters of $2 \\times 2$, then $n_2$ dense units, or "
+                         "for the lower bound $d_2$ filters of $1 \\times 2$ with stride 2); "
                          "growth for uniform width $n$ with $n_0$ and $L$ fixed. 'stated for': the count the source "
                          "states the result for (activation regions, Serra 2018 Def. 2; pieces, the function's linear "
                          "regions, Montúfar 2014 Sec. 2.1; both). 'read for pieces': whether and where the statement "
@@ -675,11 +678,11 @@ def _closed_value(expr, name, size, dim):
 @table("verification")
 def verification_table() -> Table:
     """Every construction built, counted and certified."""
-    from .verify import verification_rows
+    from .verify import pieces_verdict, verification_rows
     rows = [[r["construction"], r["architecture"], r["claimed"], r["about"], r["counted"], r["method"],
              "yes" if r["complete"] else "no", "yes" if r["certified"] else "no", "yes" if r["agrees"] else "NO",
              r["pieces"], r["pieces_variant"], "yes" if r["pieces_certified"] else "no",
-             {True: "yes", False: "NO", None: "-"}[r["agrees_pieces"]]]
+             pieces_verdict(r["agrees_pieces"], r["about"])]
             for r in verification_rows()]
     return Table("verification", "Constructions: claimed against counted, under both definitions",
                  ["construction", "architecture", "claimed", "claimed for", "activation regions", "method", "complete",
@@ -690,7 +693,8 @@ def verification_table() -> Table:
                                "2014 Sec. 2.1; Serra 2018 Def. 1), every join of two regions proved exactly; "
                                "'pieces (variant)': the construction's weights for pieces (last layer oriented so "
                                "that no region has every unit off), counted where the original falls short. "
-                               "'claimed for': the count the source states the claim for. Timings are in "
+                               "'claimed for': the count the source states the claim for; 'no (not claimed)': "
+                               "the value is not reached for pieces, which its source does not claim. Timings are in "
                                "bench/bench_verify_constructions.md (tables hold no timings).")
 
 

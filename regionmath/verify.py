@@ -35,7 +35,7 @@ from .counting import METHODS  # noqa: F401  (the one method table, re-exported)
 from .errors import RegionmathError
 
 
-__all__ = ["VerificationReport", "count", "verify", "DEFAULT_CASES", "verification_rows"]
+__all__ = ["VerificationReport", "count", "verify", "DEFAULT_CASES", "verification_rows", "pieces_verdict"]
 
 
 @dataclass
@@ -94,9 +94,24 @@ class VerificationReport:
         else:
             verdict = "agrees" if self.agrees else "DISAGREES"
         pieces = "" if self.pieces is None else (
-            f"; pieces {self.pieces}: {'agrees' if self.agrees_pieces else 'DISAGREES'}")
+            f"; pieces {self.pieces}: " + pieces_verdict(self.agrees_pieces, self.about, words=True))
         return (f"{self.construction} on {self.architecture}: claimed {self.claimed}, counted {self.counted} "
                 f"({self.method}, {state}, {cert}): {verdict} ({rule}){pieces}; {self.seconds:.2f} s")
+
+
+def pieces_verdict(agrees_pieces, about, words=False) -> str:
+    """How a claim read for pieces came out: a value stated for activation regions only that
+    pieces do not reach refutes nothing ("not claimed"); one stated for pieces does.
+
+    ``words``: "agrees" / "DISAGREES" (a report line) instead of "yes" / "NO" (a table cell).
+    """
+    if agrees_pieces is False and about == "activation regions":
+        return "not reached (not claimed for pieces)" if words else "no (not claimed)"
+    if agrees_pieces is None:
+        return "-"
+    if words:
+        return "agrees" if agrees_pieces else "DISAGREES"
+    return "yes" if agrees_pieces else "NO"
 
 
 def count(network, method="auto", time_limit=None, progress=None):
@@ -224,6 +239,8 @@ DEFAULT_CASES = (
     ("montufar2014-thm8", Architecture(2, (2, 2), "maxout", 5)),
     ("shi", Architecture(3, (3,), "maxout", 3)),
     ("catalan", Architecture(3, (3,), "maxout", 4)),
+    ("xiong2020-deep-lower", Architecture.cnn((1, 2, 2), ["2:1x1", "2:2x2:s2"])),
+    ("xiong2020-deep-lower", Architecture.cnn((2, 1, 1), ["4:1x1", "2:1x1"])),
 )
 
 

@@ -143,6 +143,8 @@ def test_dense_lower_bounds_do_not_apply_to_a_cnn_upper_bounds_do():
     ("xiong2020-one-layer", ["2:2x2"]), ("xiong2020-one-layer", ["3:2x1:s1x2"]),
     ("xiong2020-deep-upper", ["2:2x2", 3]), ("xiong2020-deep-upper", ["2:2x2", "1:2x2", 2]),
     ("montufar2014-appe", ["2:2x2", 3]),
+    ("xiong2020-deep-lower", ["2:3x3:s3"]), ("xiong2020-deep-lower", ["3:2x2", "2:1x1"]),
+    ("xiong2020-deep-lower", ["2:1x1", "5:1x1:s2", "3:2x2:s2"]),
 ])
 def test_expression_evaluates_to_the_value(bound_id, layers):
     arch = Architecture.cnn((1, 3, 3), layers)
@@ -194,10 +196,55 @@ def test_cli_bound_and_bounds_for_a_cnn(capfd):
     assert code == 0 and rec["value"] == str(256 * 8) and rec["hypotheses_hold"] is True
     code, out, _ = _cli(capfd, "bound", "xiong2020-one-layer", "--input", "1x3x3", "--conv", "2:2x2", "--symbolic")
     assert code == 0 and "d_1" in out
+    code, out, _ = _cli(capfd, "bound", "xiong2020-deep-lower", "--input", "1x2x2", "--conv", "2:1x1", "--conv", "2:2x2:s2")
+    assert code == 0 and out == "64\n"
+    code, out, _ = _cli(capfd, "bound", "xiong2020-deep-lower", "--input", "1x2x2", "--conv", "2:1x1", "--conv",
+                        "2:2x2:s2", "--symbolic")
+    assert code == 0 and "d_1" in out and "d_2" in out
     code, out, _ = _cli(capfd, "bounds", "--input", "1x4x4", "--conv", "2:2x2:s2", "--widths", 3, "--json")
     records = {r["id"]: r for r in json.loads(out)}
     assert code == 0 and records["xiong2020-deep-upper"]["value"] == str(256 * sum(comb(3, i) for i in range(4)))
     assert records["zaslavsky"]["hypotheses_hold"] is False and records["serra2018-thm1"]["hypotheses_hold"] is True
+
+
+def test_deep_lower_hypotheses_and_values():
+    """The tightened hypotheses, each refused with its own words, and values by hand."""
+    lower = bounds.get("xiong2020-deep-lower")
+    # 2 filters per pixel fold 4 pixels in 2: 2^4 cells; then Phi(2, 4) = 4 regions of one 2 x 2 window
+    assert lower.value(Architecture.cnn((1, 2, 2), ["2:1x1", "2:2x2:s2"])) == 2 ** 4 * 4
+    # d_0 = 2: floor(5/2) = 2 per channel and pixel (2 x 2 x 2 values), then Phi(3, 8) = 8 per window
+    assert lower.value(Architecture.cnn((2, 2, 2), ["5:1x1", "3:2x2:s2"])) == 2 ** 8 * 8
+    for layers, word in ((["2:2x2"], "disjoint"), (["2:1x1:p1", "1:1x1"], "padding"), (["2:1x1", 3], "convolutional"),
+                         (["1:1x1", "1:1x1"], "d_l >= d_0")):
+        shape = (2, 3, 3) if word == "d_l >= d_0" else (1, 3, 3)
+        bad = lower.hypotheses(Architecture.cnn(shape, layers))
+        assert len(bad) == 1 and word in bad[0], (layers, bad)
+    assert not lower.holds_for(Architecture.cnn((1, 2, 2), ["2:1x1", "2:2x2:s2"]), "pieces")
+
+
+@pytest.mark.parametrize("shape, layers", [((1, 2, 2), ["2:1x1", "2:2x2:s2"]), ((2, 1, 1), ["4:1x1", "2:1x1"])])
+def test_deep_lower_construction_counted(shape, layers):
+    """The construction has exactly the value in the unit cube (certified), more in R^n0, and
+    never more than the upper bounds (its regions are counted, not assumed)."""
+    from regionmath.constructions import build
+    arch = Architecture.cnn(shape, layers)
+    c = build("xiong2020-deep-lower", arch)
+    assert c.network.conv == arch.conv and c.exact
+    inside = count_regions(c.network)
+    everywhere = count_regions(c.network, domain="R^n0")
+    assert inside.complete and inside.certified and inside.count == bounds.get("xiong2020-deep-lower").value(arch)
+    assert everywhere.complete and everywhere.certified and everywhere.count > inside.count
+    assert everywhere.count <= bounds.get("xiong2020-deep-upper").value(arch)
+
+
+def test_cli_construct_and_verify_a_cnn(capfd, tmp_path):
+    import json
+    argv = ["--input", "1x2x2", "--conv", "2:1x1", "--conv", "2:2x2:s2"]
+    code, out, _ = _cli(capfd, "verify", "xiong2020-deep-lower", *argv, "--json")
+    rec = json.loads(out)
+    assert code == 0 and rec["agrees"] is True and int(rec["counted"]) == int(rec["claimed"]) == 64
+    code, out, _ = _cli(capfd, "construct", "xiong2020-deep-lower", *argv, "-o", tmp_path / "cnn.npz")
+    assert code == 0 and Network.load(tmp_path / "cnn.npz").conv == Architecture.cnn((1, 2, 2), ["2:1x1", "2:2x2:s2"]).conv
 
 
 @pytest.mark.parametrize("argv, word", [
@@ -209,6 +256,9 @@ def test_cli_bound_and_bounds_for_a_cnn(capfd):
     (["bound", "xiong2020-one-layer", "--input", "1x3x3", "--conv", "2:2x2", "--widths", 3], "L = 1"),
     (["bound", "xiong2020-one-layer", "--n0", 9, "--widths", 8], "convolutional"),
     (["bounds", "--input", "1x3x3", "--conv", "2:2x2", "--rank", 2], "relu"),
+    (["bound", "xiong2020-deep-lower", "--input", "1x3x3", "--conv", "2:2x2"], "disjoint"),
+    (["verify", "xiong2020-deep-lower", "--input", "1x3x3", "--conv", "2:2x2"], "disjoint"),
+    (["construct", "xiong2020-deep-lower", "-o", "never.npz"], "--n0 and --widths are required"),
     (["bounds", "--input", "1x3x3"], "--conv"),
     (["bounds", "--n0", 2], "--widths"),
 ])

@@ -26,6 +26,7 @@ from regionmath import Architecture, RegionmathError, bounds
 from regionmath.cli import main
 from regionmath.constructions import build
 from regionmath.network import Network
+from subprocess_signals import default_sigint  # noqa: E402
 
 
 def run(capfd, *argv):
@@ -391,13 +392,11 @@ def _script():
 def test_ctrl_c_gives_the_partial_count_labelled_interrupted(thm4_999, tmp_path):
     ck = tmp_path / "ck.json"
     proc = subprocess.Popen([_script(), "count", str(thm4_999), "--json", "--checkpoint", str(ck)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)
     deadline = time.time() + 60
     while not ck.exists() and time.time() < deadline and proc.poll() is None:
         time.sleep(0.1)              # the checkpoint appears once the count has started
-    # 3 s: in two fresh-clone CI runs a SIGINT 1 s in was lost (the count ran to its end);
-    # a known bug of the start of the pool phase, to be fixed (see the round-3 note)
-    time.sleep(3.0)
+    time.sleep(1.0)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 1, err

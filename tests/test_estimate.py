@@ -13,6 +13,7 @@ from scipy import stats
 
 from estimate_nets import cached_counts, calibration_net
 from random_nets import degenerate_nets
+from subprocess_signals import default_sigint
 
 from regionmath.counting import count_regions
 from regionmath.errors import RegionmathError
@@ -296,7 +297,8 @@ def test_cli_ctrl_c_prints_the_partial_report(tmp_path):
             box=(np.zeros(784), np.ones(784))).save(path)
     env = {**os.environ, "REGIONMATH_PROGRESS_SECONDS": "0"}
     proc = subprocess.Popen([sys.executable, "-m", "regionmath.cli", "estimate", str(path), "--json",
-                             "--time-limit", "120"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                             "--time-limit", "120"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=default_sigint)
     try:
         first = proc.stderr.readline()            # the first progress line: the work has begun
         assert "regionmath estimate" in first, first

@@ -199,3 +199,80 @@ def test_torch_domain_from_a_tensor_of_inputs():
     assert net.box[0].tolist() == [0, -1] and net.box[1].tolist() == [2, 1]
     with pytest.warns(DomainWarning, match="no domain given"):
         from_torch(module)
+
+
+# -- the classmethods Network.from_sklearn / Network.from_torch (issue 20) ----------------------
+def _same_network(a, b):
+    """Every array of two networks equal, element for element."""
+    assert a.widths == b.widths and a.n0 == b.n0 and a.conv == b.conv
+    for x, y in zip(a.weights + a.biases + list(a.box), b.weights + b.biases + list(b.box)):
+        assert np.array_equal(x, y)
+    assert (a.output is None) == (b.output is None)
+    if a.output is not None:
+        assert all(np.array_equal(x, y) for x, y in zip(a.output, b.output))
+
+
+def test_network_from_sklearn_is_the_importer():
+    model, rng = _fit(MLPClassifier, (3, 2), 2, 3, 4)
+    net = Network.from_sklearn(model, domain=([0, 0], [1, 1]))
+    assert type(net) is Network and net.widths == (3, 2)
+    _same_network(net, from_sklearn(model, domain=([0, 0], [1, 1])))
+    x = rng.random((10, 2))
+    np.testing.assert_allclose(_softmax(net.forward(x)), model.predict_proba(x), rtol=1e-12, atol=1e-14)
+    # the same refusals, word for word
+    tanh, _ = _fit(MLPClassifier, (3,), 2, 2, 0, activation="tanh")
+    from sklearn.linear_model import LogisticRegression
+    for bad, kwargs in ((tanh, {}), (MLPClassifier((3,)), {}), (LogisticRegression(), {}),
+                        (model, {"domain": (0, 1), "X": x}), (model, {"X": [[0, 1], [0, 2]]})):
+        with pytest.raises(RegionmathError) as via_class:
+            Network.from_sklearn(bad, **kwargs)
+        with pytest.raises(RegionmathError) as via_function:
+            from_sklearn(bad, **kwargs)
+        assert str(via_class.value) == str(via_function.value)
+
+
+def test_network_from_sklearn_warns_at_the_callers_line():
+    from regionmath.errors import DomainWarning
+    model, _ = _fit(MLPRegressor, (3,), 2, 1, 1)
+    for f in (Network.from_sklearn, from_sklearn):
+        with pytest.warns(DomainWarning, match="no domain given") as record:
+            net = f(model)
+        assert record[0].filename == __file__         # the warning points at this call, not inside regionmath
+        assert net.box[0].tolist() == [-1, -1]
+
+
+class _Subclass(Network):
+    pass
+
+
+def test_network_classmethods_build_the_calling_class():
+    model, _ = _fit(MLPRegressor, (2,), 1, 1, 2)
+    assert type(_Subclass.from_sklearn(model, domain=(0, 1))) is _Subclass
+
+
+@requires_torch
+def test_network_from_torch_is_the_importer():
+    from regionmath.errors import DomainWarning
+    torch = _torch()
+    nn = torch.nn
+    torch.manual_seed(3)
+    module = nn.Sequential(nn.Conv2d(1, 2, 2), nn.ReLU(), nn.Flatten(), nn.Linear(8, 3), nn.ReLU(),
+                           nn.Linear(3, 1)).eval()
+    net = Network.from_torch(module, input_shape=(1, 3, 3), domain=(0, 1))
+    assert net.widths == (8, 3) and net.conv[0] is not None and net.conv[1] is None
+    _same_network(net, from_torch(module, input_shape=(1, 3, 3), domain=(0, 1)))
+    x = torch.rand(5, 1, 3, 3, dtype=torch.float64)
+    np.testing.assert_allclose(net.forward(x.reshape(5, -1).numpy()), module.double()(x).detach().numpy(),
+                               rtol=0, atol=1e-12)
+    with pytest.warns(DomainWarning, match="range of the training inputs") as record:
+        Network.from_torch(module, input_shape=(1, 3, 3), X=x)
+    assert record[0].filename == __file__
+    for bad, kwargs, word in ((nn.Sequential(nn.Conv2d(1, 2, 2), nn.ReLU()), {"domain": (0, 1)}, "input_shape"),
+                              (nn.Sequential(nn.Conv2d(1, 2, 2), nn.ReLU(), nn.MaxPool2d(2)),
+                               {"input_shape": (1, 3, 3), "domain": (0, 1)}, "MaxPool2d"),
+                              (nn.Linear(2, 3), {}, "Sequential")):
+        with pytest.raises(RegionmathError, match=word) as via_class:
+            Network.from_torch(bad, **kwargs)
+        with pytest.raises(RegionmathError) as via_function:
+            from_torch(bad, **kwargs)
+        assert str(via_class.value) == str(via_function.value)

@@ -15,7 +15,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "regionmath"
 
 #: the layers, lowest first; a module belongs to the layer of its longest listed prefix
 LAYERS = (
-    ("foundation", ("errors", "outputs", "convolution", "architecture", "exact", "combinatorics", "network", "importers")),
+    ("foundation", ("errors", "outputs", "convolution", "architecture", "exact", "combinatorics", "converters", "network",
+                    "importers")),
     ("theory", ("bounds", "arrangements", "asymptotics")),
     ("constructions", ("constructions",)),
     ("counting", ("counting",)),
@@ -136,3 +137,11 @@ def test_the_checker_sees_a_lazy_wrong_way_import(tmp_path):
     found = _imports("regionmath.network", probe, modules)
     assert found == {"regionmath.importers", "regionmath.tables"}
     assert _layer("regionmath.tables") > _layer("regionmath.network")
+
+
+def test_network_and_its_importer_classmethods_form_no_cycle(graph):
+    """Network.from_torch / from_sklearn: the network module uses the converters, which must
+    not import it back (directly or through another module)."""
+    assert "regionmath.converters" in graph["regionmath.network"]
+    assert "regionmath.network" not in graph["regionmath.converters"]
+    assert "regionmath.importers" not in graph["regionmath.network"]

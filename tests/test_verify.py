@@ -34,3 +34,19 @@ def test_rn0_refused_by_box_methods():
     with pytest.raises(RegionmathError, match="bounded box"):
         count_regions(net, domain=RN0, method="milp")
     assert count_regions(net, domain=RN0, method="enumerate", jobs=1).count == 7     # Phi(3, 2)
+
+
+def test_a_value_claimed_for_activation_regions_only_is_not_refuted_by_pieces():
+    """Xiong 2020's deep lower bound is stated for activation regions; its construction on
+    2x1x1 -> conv 4:1x1 -> conv 2:1x1 has 16 activation regions but fewer pieces (14). The
+    report says so without calling it a disagreement."""
+    from regionmath import Architecture
+    from regionmath.constructions import build
+    from regionmath.verify import pieces_verdict, verify
+    arch = Architecture.cnn((2, 1, 1), ["4:1x1", "2:1x1"])
+    rep = verify(build("xiong2020-deep-lower", arch))
+    assert rep.about == "activation regions" and rep.agrees is True
+    assert rep.pieces < rep.claimed and rep.agrees_pieces is False
+    assert "DISAGREES" not in str(rep) and "not claimed for pieces" in str(rep)
+    assert pieces_verdict(False, "pieces") == "NO" and pieces_verdict(False, "both", words=True) == "DISAGREES"
+    assert pieces_verdict(False, "activation regions") == "no (not claimed)"

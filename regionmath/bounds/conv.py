@@ -9,17 +9,25 @@ the regions of a CNN therefore needs only its dense matrix
 row, column); an :class:`~regionmath.architecture.Architecture` with convolutional layers
 (``Architecture.cnn``) keeps the structure the bounds below need.
 
-Registry entries (all upper bounds on activation regions, hence on pieces):
+Registry entries: three upper bounds on activation regions (hence on pieces),
 
 * ``xiong2020-one-layer``: one convolutional layer, the formula below;
 * ``xiong2020-deep-upper``: the one-layer formula of the first layer times
   ``prod_{l >= 2} Phi(n_l, n0)``;
 * ``montufar2014-appe``: the tightest fully connected upper bound of the same widths
-  (restricted weights cannot have more regions).
+  (restricted weights cannot have more regions);
 
-Xiong et al.'s lower bound for deep CNNs is not registered: its statement could be read only
-in a transcription, without its side conditions, and its first factor is the one-layer
-formula, which is not the maximum with shared weights (below).
+and one lower bound:
+
+* ``xiong2020-deep-lower``: ``R' prod_{l<L} floor(d_l/d_0)^(n_l^(1) n_l^(2) d_0)``, ``R'`` the
+  one-layer formula of the last layer read on a ``d_0``-channel image of layer ``L-1``'s size
+  (Xiong et al.'s Theorem 5, from a transcription), registered only where the toolkit's
+  construction (``regionmath.constructions.build("xiong2020-deep-lower", arch)``) realises it:
+  every layer convolutional without padding, ``d_l >= d_0`` for ``l < L``, and the last
+  layer's windows disjoint (stride >= kernel), where shared filters attain the one-layer
+  formula. With overlapping last-layer windows the factor ``R'`` can exceed what shared
+  filters reach (at ``L = 1`` the statement is the one-layer formula: 256 claimed, 255 the
+  maximum), so there the statement is not registered (proofs/proof_xiong2020_deep.py).
 
 Xiong et al. (ICML 2020) state as the maximal number of regions of one such layer with ``d``
 filters (no pooling): ``sum_{t in K} prod_p C(d, t_p)``, ``K`` the non-negative integer arrays
@@ -53,6 +61,9 @@ Examples
 (256, 256)
 >>> bounds.get("xiong2020-deep-upper").value(Architecture.cnn((1, 3, 3), ["2:2x2", 3]))   # 256 * Phi(3, 9)
 2048
+>>> deep = Architecture.cnn((1, 2, 2), ["2:1x1", "2:2x2:s2"])   # folds 4 pixels in 2, then Phi(2, 4)
+>>> bounds.get("xiong2020-deep-lower").value(deep)
+64
 
 References
 ----------
@@ -74,7 +85,7 @@ from ..errors import RegionmathError
 from .base import Bound, Source, n0, register, tightest_upper, width_symbols
 
 __all__ = ["ConvShape", "receptive_fields", "conv_matrix", "xiong2020_one_layer", "xiong2020_one_layer_expr",
-           "filter_symbols", "MAX_ARRAYS"]
+           "xiong2020_lower_last_layer", "filter_symbols", "MAX_ARRAYS"]
 
 #: the former name of :class:`regionmath.convolution.ConvLayer`
 ConvShape = ConvLayer
@@ -310,3 +321,88 @@ class Montufar2014AppE(Bound):
     def _expr(self, arch):
         """The expression of the fully connected entry it takes (:meth:`dense_bound`)."""
         return self.dense_bound(arch)[0].expr(arch.dense())
+
+
+def xiong2020_lower_last_layer(arch) -> ConvLayer:
+    """``N'`` of Xiong et al.'s lower bound: a one-layer CNN on an image of layer ``L-1``'s
+    output size (the input's at ``L = 1``) with ``d_0`` channels (the input's, not
+    ``d_{L-1}``), and the last layer's filters, kernel and stride."""
+    last, first = arch.conv[-1], arch.conv[0]
+    _, height, width = last.in_shape
+    return ConvLayer(first.channels, height, width, last.filters, last.kernel, last.stride, last.padding)
+
+
+def _lower_hypotheses(arch) -> list:
+    if not arch.conv or any(layer is None for layer in arch.conv):
+        return ["every hidden layer convolutional (Architecture.cnn with filter specs only), got a fully "
+                "connected layer"]
+    bad = []
+    padded = [l for l, layer in enumerate(arch.conv, 1) if layer.padding != (0, 0)]
+    if padded:
+        bad.append(f"no padding (Xiong et al.'s setting; the fold reads one pixel of every window), got padding in "
+                   f"layer {padded[0]}")
+    d0 = arch.conv[0].channels
+    few = [(l, layer.filters) for l, layer in enumerate(arch.conv[:-1], 1) if layer.filters < d0]
+    if few:
+        bad.append(f"d_l >= d_0 filters in every layer l < L (a fold per input channel), got d_{few[0][0]} = "
+                   f"{few[0][1]} < d_0 = {d0}")
+    last = arch.conv[-1]
+    if last.stride[0] < last.kernel[0] or last.stride[1] < last.kernel[1]:
+        bad.append(f"the last layer's windows disjoint (stride >= kernel in both directions: there shared filters "
+                   f"attain the one-layer factor R'), got kernel {last.kernel[0]}x{last.kernel[1]} with stride "
+                   f"{last.stride[0]}x{last.stride[1]}")
+    return bad
+
+
+def _fold_exponents(arch) -> list:
+    """``(d_l, n_l^(1) n_l^(2) d_0)`` for the layers ``l < L``."""
+    d0 = arch.conv[0].channels
+    return [(layer.filters, layer.output_positions * d0) for layer in arch.conv[:-1]]
+
+
+@register
+class Xiong2020DeepLower(Bound):
+    id = "xiong2020-deep-lower"
+    kind = "lower"
+    activation = "relu"
+    convolutional = True
+    about = "activation regions"
+    counts = ("activation regions",)
+    pieces_verdict = ("pieces: not decided (the construction's activation regions are not all pieces: on 1x2x2 with "
+                      "2:1x1 then 2:2x2:s2 it has 64 activation regions and 50 pieces in the unit cube)")
+    source = Source(XIONG2020, "Theorem 5, lower bound (deep ReLU CNN)", XIONG2020_REF, unsure=_TRANSCRIBED,
+                    note="hypotheses tightened: the proof (fold every input channel at one pixel of every window "
+                         "into floor(d_l/d_0) pieces, then the one-layer CNN N' on the folded cube) needs N' to "
+                         "attain the one-layer formula, which shared filters do where the last layer's windows are "
+                         "disjoint (a product of general arrangements) and not always otherwise (L = 1, 3 x 3 "
+                         "image, two 2 x 2 filters: 256 stated, 255 the maximum); registered only with disjoint "
+                         "last-layer windows, no padding and d_l >= d_0, where the toolkit's construction "
+                         "(constructions: xiong2020-deep-lower) has exactly this many regions in the unit cube "
+                         "(certified counts, proofs/proof_xiong2020_deep.py)")
+    statement = ("A ReLU CNN of L convolutional layers without padding, layer l with d_l filters and an n_l^(1) x "
+                 "n_l^(2) output, d_l >= d_0 for l < L and the last layer's windows disjoint, has at least R' "
+                 "prod_{l=1}^{L-1} floor(d_l/d_0)^(n_l^(1) n_l^(2) d_0) activation regions for some weights, R' = "
+                 "Phi(d_L, f_L^(1) f_L^(2) d_0)^(n_L^(1) n_L^(2)) the one-layer formula of N' (the last layer on a "
+                 "d_0-channel image of layer L-1's size).")
+
+    def _hypotheses(self, arch):
+        return _lower_hypotheses(arch)
+
+    def _value(self, arch):
+        last = arch.conv[-1]
+        window = arch.conv[0].channels * last.kernel[0] * last.kernel[1]
+        return phi(last.filters, window) ** last.output_positions * prod(
+            (d // arch.conv[0].channels) ** e for d, e in _fold_exponents(arch))
+
+    def _expr(self, arch):
+        """In the filters ``d_1..d_L``; the spatial sizes and ``d_0`` are fixed."""
+        if not arch.conv or any(layer is None for layer in arch.conv):
+            raise RegionmathError("xiong2020-deep-lower needs an architecture of convolutional layers "
+                                  "(Architecture.cnn)")
+        d = filter_symbols(arch.L)
+        d0 = arch.conv[0].channels
+        last = arch.conv[-1]
+        j = sp.Symbol("j", integer=True, nonnegative=True)
+        window = d0 * last.kernel[0] * last.kernel[1]
+        factor = sp.Sum(sp.binomial(d[-1], j), (j, 0, window)) ** last.output_positions
+        return factor * sp.Mul(*[sp.floor(dl / d0) ** e for dl, (_, e) in zip(d, _fold_exponents(arch))])

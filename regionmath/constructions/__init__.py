@@ -21,6 +21,8 @@ Families
 * :mod:`~regionmath.constructions.maxout`: ``montufar2014-prop7-lower`` (parallel
   hyperplanes), ``montufar2014-thm8`` (folding by maxout units; refused where the theorem is
   false), ``shi`` and ``catalan`` (App. D, Example 9).
+* :mod:`~regionmath.constructions.conv`: ``xiong2020-deep-lower`` (folds with shared filters,
+  then a general-position kernel on disjoint windows).
 * :mod:`~regionmath.constructions.layers`: the building blocks (folds, general position).
 
 Examples
@@ -45,5 +47,6 @@ from .base import (REGISTRY, SHALLOW, Construction, build, claimed_value, ids, p
 
 from . import relu  # noqa: E402,F401  (registers the rectifier constructions)
 from . import maxout  # noqa: E402,F401  (registers the maxout constructions)
+from . import conv  # noqa: E402,F401  (registers the convolutional construction)
 
 __all__ = ["Construction", "REGISTRY", "SHALLOW", "build", "pieces_variants", "ids", "register", "claimed_value", "require"]
