@@ -851,6 +851,7 @@ def _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, p
                          f"end the proved upper bound: too few walks for a narrower interval")
         return out
     if n == 0:
+        out["method"] = f"Knuth 1975 tree probes: no walk finished in its time ({prober.lp_count} LPs)"
         return out
     x = np.array(means)
     mean = float(x.mean())
