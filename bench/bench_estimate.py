@@ -109,6 +109,13 @@ def summary(path):
         line(f"95% intervals containing the exact count, {label}: {cov} of {len(sel)} "
              f"({100 * cov / len(sel):.1f}%); interval width / exact count: median {np.median(width):.2f}, "
              f"90th percentile {np.percentile(width, 90):.2f}")
+    pairs = [(np.array(r["samples"]), r["exact"]) for r in rows if r.get("samples")]
+    bad = [int((0.05 * x > e).sum()) for x, e in pairs]
+    worst = max(b / len(x) for b, (x, _) in zip(bad, pairs))
+    line(f"Markov interval of a single pair (lower end 0.05 x the pair's mean, stated failure probability "
+         f"0.05; what a report with one pair in its time gives): lower end above the exact count for "
+         f"{sum(bad)} of {sum(len(x) for x, _ in pairs)} pairs ({100 * sum(bad) / sum(len(x) for x, _ in pairs):.2f}%), "
+         f"at most {100 * worst:.0f}% of any one network's pairs")
     wrong = sum(r["parity_wrong"] for r in rows)
     useful = [r["parity"] / r["exact"] for r in rows if r["parity"]]
     line(f"parity bound at confidence 0.5 (stated failure probability 0.5), one trial per level: above the "
@@ -125,10 +132,18 @@ def summary(path):
             line(f"{kind} nets: serra2020-weights / serra2018-thm1 median {np.median(ratio):.3f} "
                  f"(min {ratio.min():.3f}, max {ratio.max():.3f}; tighter on {int((ratio < 1).sum())} of {len(sel)}); "
                  f"serra2020-weights / exact count median {np.median(over):.1f}")
-    timed = [r for r in rows if r.get("count_seconds")]
+    for run in sorted({r.get("run", 1) for r in rows}):
+        _time_ratios(line, [r for r in rows if r.get("run", 1) == run and r.get("count_seconds")], run)
+    return "\n".join(out)
+
+
+def _time_ratios(line, timed, run):
+    """Estimate time over exact count time, both measured in one run (runs differ in load and
+    in the enumerator's code)."""
+    import numpy as np
     if timed:
         ratio = np.array([r["seconds"] / r["count_seconds"] for r in timed])
-        line(f"estimate time / exact count time, side by side in this run ({len(timed)} nets with exact count "
+        line(f"run {run}: estimate time / exact count time, side by side ({len(timed)} nets with exact count "
              f"<= {max(r['exact'] for r in timed):,}): median {np.median(ratio):.2f}, min {ratio.min():.2f}, "
              f"max {ratio.max():.2f}")
         for lo_, hi_ in ((0, 10**3), (10**3, 10**4), (10**4, 10**5 + 1)):
@@ -138,7 +153,6 @@ def summary(path):
                 w = np.array([(r["hi"] - r["lo"]) / r["exact"] for r in sel])
                 line(f"  exact counts {lo_:,} to {hi_ - 1 if hi_ % 10 else hi_:,}: {len(sel)} nets, time ratio median "
                      f"{np.median(rt):.2f}, interval width / count median {np.median(w):.2f}")
-    return "\n".join(out)
 
 
 def main():
@@ -147,6 +161,7 @@ def main():
     ap.add_argument("--pairs", type=int, default=100)
     ap.add_argument("--parity-seconds", type=float, default=20.0)
     ap.add_argument("--count-up-to", type=int, default=10**5, help="time the exact count up to this many regions")
+    ap.add_argument("--run", type=int, default=1, help="label of this run (time ratios are per run)")
     ap.add_argument("--out", default=str(Path(__file__).with_suffix(".json")))
     ap.add_argument("--merge", nargs="+", help="join result files into --out")
     ap.add_argument("--summary", action="store_true", help="only summarise an existing results file")
@@ -174,6 +189,7 @@ def main():
         old = earlier.get(name)
         row = measure(name, kind, net, exact, args.pairs, args.count_up_to, args.parity_seconds, old,
                       timed=old is None or n % args.time_every == 0)
+        row["run"] = args.run
         rows.append(row)
         print(json.dumps({k: v for k, v in row.items() if k != "samples"}), flush=True)
         Path(args.out).write_text(json.dumps(rows, indent=1) + "\n")

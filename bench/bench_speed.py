@@ -38,16 +38,27 @@ NETS = {
     "random8-8x8": ("random", 8, (8, 8)),
     "digits-8x14-seed2": ("file", os.path.join(DIGITS, "n1_08_seed2.npz")),
     "digits-11x11-seed2": ("file", os.path.join(DIGITS, "n1_11_seed2.npz")),
+    # 784 inputs in [0, 1]^784, PyTorch's default initialisation (uniform +-1/sqrt(fan_in)), seed 0
+    "init784-8x8": ("init784", (8, 8)),
 }
 
 
 def _net(name):
     spec = NETS[name]
+    from regionmath.network import Network
     if spec[0] == "random":
         sys.path.insert(0, HERE)
         from milp_count import random_net
         return random_net(spec[1], spec[2])
-    from regionmath.network import Network
+    if spec[0] == "init784":
+        import numpy as np
+        rng, Ws, bs, fan_in = np.random.default_rng(0), [], [], 784
+        for w in spec[1]:
+            bound = 1 / np.sqrt(fan_in)
+            Ws.append(rng.uniform(-bound, bound, (w, fan_in)))
+            bs.append(rng.uniform(-bound, bound, w))
+            fan_in = w
+        return Network(Ws, bs, box=(np.zeros(784), np.ones(784)))
     return Network.load(spec[1])
 
 

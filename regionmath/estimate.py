@@ -14,10 +14,10 @@ each with the kind of guarantee it carries:
     derivation of the probability.
 ``estimate``
     An unbiased estimate of the count with a confidence interval, from random probes of the
-    enumerator's search tree (Knuth 1975) made less variable by enumerating the top of the
-    tree exactly and probing below every node of that frontier (stratification by subtree,
-    Purdom's partial backtracking with full width at the top). See :func:`tree_estimate` for
-    the interval and how its calibration was checked.
+    enumerator's search tree (Knuth 1975) in antithetic pairs (variance reduction: the second
+    walk of a pair takes the other child at every split). See :func:`tree_estimate` for the
+    interval (Student t with Cox's log-normal interval; Markov's inequality when fewer than
+    two pairs finish) and how its calibration was checked.
 ``weight_aware_upper``
     Serra & Ramalingam 2020's upper bound for the given weights and domain (registry entry
     ``serra2020-weights``, :func:`regionmath.bounds.weights.serra2020_weights`).
@@ -112,17 +112,10 @@ class TreeProber:
     unit over the region. Known points are kept spread over the region by hit-and-run steps,
     so most sides are proved without an LP.
 
-    Two probes:
-
-    * :meth:`walk` -- Knuth (1975): a random root-to-leaf walk, each step to a uniformly
-      chosen child; the product of the branching factors on the way (``2 ** splits``) is an
-      unbiased estimate of the number of leaves.
-    * :meth:`stratified` -- Chen's stratified sampling (heuristic sampling, 1992): all nodes
-      that have decided the same units are processed together; nodes of the same *stratum*
-      (here: the number of splits above them) are merged into one representative, chosen
-      with probability proportional to their weights, which carries their total weight. The
-      sum of the weights reaching the leaves is unbiased, and much less variable than a
-      single walk, because the probe keeps one node of every depth instead of one node.
+    The probe, :meth:`walk`, is Knuth's (1975): a random root-to-leaf walk, each step to a
+    uniformly chosen child; the product of the branching factors on the way
+    (``2 ** splits``) is an unbiased estimate of the number of leaves.
+    (:func:`tree_estimate` pairs walks antithetically.)
 
     Parameters
     ----------
@@ -152,7 +145,7 @@ class TreeProber:
         self.deadline = None
         self._walk_model = None
         self._scratch = self._scratch_node = self._scratch_taken = None
-        self._projections = {}            # layer -> [points found, failures] of _project
+        self._projections = {}            # (layer, kind) -> [points found, failures] of a search
 
     def _new_model(self):
         from .counting.solvers import new_highs
@@ -361,10 +354,12 @@ class TreeProber:
                     return X[k]
         return None
 
-    def _projection_pays(self, l):
-        """Projections are tried in layer ``l`` while they find a point at least once in four
-        tries (in a deep layer of a narrow network they rarely do, and the LP decides anyway)."""
-        ok, failed = self._projections.setdefault(l, [0, 0])
+    def _projection_pays(self, l, kind="project"):
+        """A search without LP (``kind``: ``"shoot"`` or ``"project"``) is tried in layer
+        ``l`` while it finds a point at least once in four tries (in a deep layer of a
+        narrow network, or the second layer of a wide one, they rarely do, each try costs
+        products with every row of the region, and the LP decides anyway)."""
+        ok, failed = self._projections.setdefault((l, kind), [0, 0])
         return failed < 8 or 4 * ok >= failed
 
     def _project(self, node, a, cu, side, rounds=60):
@@ -454,10 +449,13 @@ class TreeProber:
                 # the missing side: a point shot from a known point towards the box corner
                 # that is deepest on that side, else an LP (feasibility of that side)
                 want = 0 if pos.any() else 1
-                x = self._shoot(node, a, cu, want)
+                x = None
+                if self._projection_pays(node.l, "shoot"):
+                    x = self._shoot(node, a, cu, want)
+                    self._projections[node.l, "shoot"][x is None] += 1
                 if x is None and self._projection_pays(node.l):
                     x = self._project(node, a, cu, want)
-                    self._projections[node.l][x is None] += 1
+                    self._projections[node.l, "project"][x is None] += 1
                 if x is None:
                     x = self._deepest_on(node, a, cu, want)
                 if x is None and not (pos.any() or neg.any()):
@@ -745,6 +743,19 @@ def tree_estimate(network, time_limit=None, pairs=None, confidence=0.95, seed=No
     too short on the right: its coverage was measured on networks with known counts
     (``tests/test_estimate.py``, ``bench/bench_estimate.md``).
 
+    With fewer than two pairs in the time (a wide network, where one walk takes tens of
+    seconds) the interval is Markov's: the estimate ``X`` (one walk, or one pair's mean) is
+    unbiased and non-negative, so ``P(X >= T / (1 - confidence)) <= 1 - confidence`` for the
+    true count ``T``; the lower end ``(1 - confidence) X`` is below ``T`` with probability at
+    least ``confidence``, for every network, and the upper end is ``upper`` (a proved
+    bound; infinite without one). Wide, and it says so: the method names the walks. The
+    statement is about walks that are run to their end; a walk cut by the time limit is
+    dropped, so if how long a walk takes depended on its value the failure probability
+    could grow to ``(1 - confidence) / P(the walk finishes in time)`` (the same holds for
+    the pairs of the t interval). Every walk decides every unit (a walk that ends early
+    ends at 0, which only lowers the lower end), so its time depends on its path only
+    through how many units need an LP.
+
     Parameters
     ----------
     network : Network
@@ -771,7 +782,8 @@ def tree_estimate(network, time_limit=None, pairs=None, confidence=0.95, seed=No
     dict
         ``value`` (float or None), ``interval`` ([lo, hi] floats or None), ``confidence``,
         ``method``, ``pairs``, ``lps``, ``complete`` (False when the time ended before the
-        requested pairs, or before two pairs).
+        requested pairs, or before two pairs), ``samples`` (the pair means); ``walks`` when
+        the interval is Markov's.
     """
     if time_limit is None and pairs is None:
         raise RegionmathError("tree_estimate needs a time limit or a number of pairs")
@@ -797,12 +809,15 @@ def _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, p
     prober = TreeProber(network, seed=seed)
     rng = np.random.default_rng(None if seed is None else seed + 1)
     means = []
+    single = None                  # the first walk, whose antithetic partner may run out of time
     timed_out = False
     while pairs is None or len(means) < pairs:
         bits = rng.integers(2, size=network.N)
         limit = hard if len(means) < min_pairs else deadline
         try:
             a = prober.walk(limit, bits)
+            if not means:
+                single = a
             b = prober.walk(limit, 1 - bits)
         except _Deadline:
             timed_out = True
@@ -821,7 +836,22 @@ def _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, p
               f"interval: union of Student t on the mean and Cox's log-normal interval, cut to the proved bounds")
     out = {"value": None, "interval": None, "confidence": confidence, "method": method, "pairs": n,
            "lps": prober.lp_count, "complete": not timed_out and n >= 2, "samples": means}
+    if n < 2 and single is not None:
+        # too few samples for the t or log-normal interval: Markov's inequality on the mean
+        # of the walks (see the docstring), which holds for any network
+        walks = 2 * n if n else 1
+        mean = float(np.mean(means)) if n else float(single)
+        out["value"] = max(mean, float(lower))
+        lo = max((1.0 - confidence) * mean, float(lower))
+        hi = math.inf if upper is None else float(upper)
+        out["interval"] = [lo, max(hi, lo)]
+        out["walks"] = walks
+        out["method"] = (f"Knuth 1975 tree probes ({walks} walk{'s' if walks > 1 else ''}, {prober.lp_count} LPs); "
+                         f"interval: Markov's inequality (lower end {1 - confidence:g} times the estimate), upper "
+                         f"end the proved upper bound: too few walks for a narrower interval")
+        return out
     if n == 0:
+        out["method"] = f"Knuth 1975 tree probes: no walk finished in its time ({prober.lp_count} LPs)"
         return out
     x = np.array(means)
     mean = float(x.mean())
