@@ -66,6 +66,7 @@ import numpy as np
 
 from .counting.tolerances import LP_FEASTOL, MARGIN_TOL, MIN_MARGIN, POINT_MARGIN, ZERO_TOL
 from .errors import RegionmathError
+from .exact import to_float
 
 __all__ = ["EstimateResult", "estimate_regions", "tree_estimate", "parity_lower_bound",
            "line_densities", "slice_counts", "TreeProber"]
@@ -88,16 +89,6 @@ class _Node:
     decided (its pre-activations ``G x + g`` on the region) and the states decided in it."""
 
     __slots__ = ("h", "M", "q", "rows", "P", "l", "u", "G", "g", "norms", "scale", "states", "Q", "rank")
-
-    def copy(self, prober):
-        other = _Node()
-        other.h = prober._new_model()
-        other.h.passModel(self.h.getLp())
-        other.M, other.q, other.rows = self.M.copy(), self.q.copy(), self.rows
-        other.P, other.l, other.u = self.P, self.l, self.u
-        other.G, other.g, other.norms, other.scale = self.G, self.g, self.norms, self.scale
-        other.states = self.states.copy()
-        return other
 
 
 class TreeProber:
@@ -841,9 +832,9 @@ def _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, p
         # of the walks (see the docstring), which holds for any network
         walks = 2 * n if n else 1
         mean = float(np.mean(means)) if n else float(single)
-        out["value"] = max(mean, float(lower))
-        lo = max((1.0 - confidence) * mean, float(lower))
-        hi = math.inf if upper is None else float(upper)
+        out["value"] = max(mean, to_float(lower))
+        lo = max((1.0 - confidence) * mean, to_float(lower))
+        hi = math.inf if upper is None else to_float(upper)
         out["interval"] = [lo, max(hi, lo)]
         out["walks"] = walks
         out["method"] = (f"Knuth 1975 tree probes ({walks} walk{'s' if walks > 1 else ''}, {prober.lp_count} LPs); "
@@ -855,13 +846,13 @@ def _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, p
         return out
     x = np.array(means)
     mean = float(x.mean())
-    out["value"] = max(mean, float(lower))
+    out["value"] = max(mean, to_float(lower))
     if n >= 2:
         lo, hi = _interval(x, confidence)
-        lo = max(lo, float(lower))
+        lo = max(lo, to_float(lower))
         if upper is not None:
-            hi = min(hi, float(upper))
-            out["value"] = min(out["value"], float(upper))
+            hi = min(hi, to_float(upper))
+            out["value"] = min(out["value"], to_float(upper))
         out["interval"] = [lo, max(hi, lo)]
     return out
 
@@ -1408,6 +1399,8 @@ def estimate_regions(network, domain=None, time_limit=60.0, seed=0, progress=Non
             cut = _leading_units(network) if relu else network
             alpha = math.log2(100.0) / 3
             guess = est["interval"][0] if est.get("interval") else max(certified, 1)
+            if not math.isfinite(guess):   # an interval end of nan or inf is no starting level
+                guess = max(certified, 1)
             start = max(1, min(int(math.floor(math.log2(max(guess, 1.0)))) - 4,
                                math.ceil(math.log2(certified + 1) + alpha) + 1, cut.N))
             try:
@@ -1435,9 +1428,9 @@ def estimate_regions(network, domain=None, time_limit=60.0, seed=0, progress=Non
         arch_upper, weight_upper = _upper_bounds(network)
     upper = min([v["value"] for v in (arch_upper, weight_upper) if v and v.get("value") is not None], default=None)
     if upper is not None and est.get("value") is not None:        # the count is at most the proved bounds
-        est["value"] = min(est["value"], float(upper))
+        est["value"] = min(est["value"], to_float(upper))
         if est.get("interval") is not None:
-            est["interval"] = [min(v, float(upper)) for v in est["interval"]]
+            est["interval"] = [min(v, to_float(upper)) for v in est["interval"]]
     # the box has an interior, so some region has one: one region needs no certificate
     certified = max(certified, 1)
     if exact:

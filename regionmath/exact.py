@@ -37,7 +37,7 @@ import numpy as np
 from .errors import RegionmathError
 
 __all__ = ["decimal_string", "to_fraction", "fraction_array", "to_mpq", "exact_layers", "fraction_layers",
-           "round_to_bits", "exact_rank"]
+           "round_to_bits", "exact_rank", "to_float"]
 
 
 def to_fraction(x) -> Fraction:
@@ -136,6 +136,21 @@ def round_to_bits(v, bits) -> Fraction:
         return Fraction(0)
     m, e = math.frexp(v)   # v = m 2^e, 1/2 <= |m| < 1
     return Fraction(round(m * 2 ** bits)) * Fraction(2) ** (e - bits)
+
+
+def to_float(n) -> float:
+    """The float nearest the exact number ``n`` (int, Fraction, mpz), saturating to +-inf
+    where ``float(n)`` raises OverflowError (above ~1.8e308: Theorem 1 at 784-600-600 is ~1e361).
+
+    Examples
+    --------
+    >>> to_float(3), to_float(10 ** 400), to_float(-10 ** 400)
+    (3.0, inf, -inf)
+    """
+    try:
+        return float(n)
+    except OverflowError:
+        return math.inf if n > 0 else -math.inf
 
 
 def decimal_string(n) -> str:
