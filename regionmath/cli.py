@@ -770,6 +770,19 @@ def _work_begins():
         _GC_THRESHOLDS = None
 
 
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _terminate_like_ctrl_c():
+    """SIGTERM (``kill PID``) stops the command as Ctrl-C does: the partial result, flagged
+    ``interrupted``, exit 1. A command started in the background by a shell without job
+    control inherits SIGINT ignored (POSIX), so ``kill`` is how a script stops it."""
+    import signal
+    with contextlib.suppress(ValueError, OSError, AttributeError):   # not the main thread; no SIGTERM
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+
+
 def main(argv=None):
     """Run one command; returns the exit code (0, 1 or 2, see the module docstring)."""
     global _STARTED
@@ -780,6 +793,7 @@ def main(argv=None):
     if argv is None:
         os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", BLAS_THREAD_TIMEOUT)   # before numpy loads
         _start_quickly()
+        _terminate_like_ctrl_c()
     try:
         return _run(argv)
     finally:

@@ -409,6 +409,26 @@ def test_ctrl_c_gives_the_partial_count_labelled_interrupted(thm4_999, tmp_path)
     assert "Traceback" not in err
 
 
+@pytest.mark.smoke
+def test_sigterm_gives_the_partial_count_labelled_interrupted(thm4_999, tmp_path):
+    """``kill PID`` stops a count as Ctrl-C does, also where SIGINT is ignored (a background
+    job of a shell without job control): the child here keeps whatever SIGINT disposition
+    the test runner has."""
+    ck = tmp_path / "ck.json"
+    proc = subprocess.Popen([_script(), "count", str(thm4_999), "--json", "--checkpoint", str(ck)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while not ck.exists() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+    time.sleep(1.0)
+    proc.terminate()
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, err
+    rec = json.loads(out)
+    assert rec["complete"] is False and rec["incomplete_reason"] == "interrupted"
+    assert int(rec["count"]) > 0 and "Traceback" not in err
+
+
 # -- the installed console script, parsed with json.loads (CI's newest-versions step) -------------------
 def _json_of(*args, timeout=300):
     r = subprocess.run([_script(), *map(str, args), "--json"], capture_output=True, text=True, timeout=timeout)
