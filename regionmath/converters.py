@@ -130,15 +130,8 @@ def _torch_conv_layer(m, shape, i) -> ConvLayer:
 def torch_layers(module, domain=None, X=None, box=None, input_shape=None, stacklevel=4) -> dict:
     """The ``Network`` keyword arguments of a PyTorch ``nn.Sequential`` of ``Conv2d``,
     ``Flatten``, ``Linear`` and ``ReLU`` layers (see
-    :meth:`regionmath.network.Network.from_torch` for what is accepted).
-
-    Raises
-    ------
-    RegionmathError
-        For any other module (pooling, batch normalisation, other activations, ``Conv1d``), a
-        ``Conv2d`` with dilation, groups or a padding mode other than zeros, a ``Linear``
-        reading an image (no ``Flatten`` before it), two affine layers in a row, a ``ReLU``
-        without an affine layer before it, or a missing ``input_shape``.
+    :meth:`regionmath.network.Network.from_torch` for what is accepted and refused, with
+    RegionmathError).
     """
     try:
         import torch

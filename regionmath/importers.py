@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .converters import DOMAIN_DOC, sklearn_layers, torch_layers
 from .errors import DomainWarning, RegionmathError
 from .network import Network
 
@@ -79,52 +78,9 @@ def from_numpy(weights, biases, output=None, box=None, activation="relu", rank=1
     return Network(weights, biases, activation, rank, output=output, box=box)
 
 
-def from_sklearn(model, domain=None, X=None, box=None) -> Network:
-    """Import a fitted scikit-learn ``MLPClassifier`` or ``MLPRegressor`` with ReLU units: the
-    same as :meth:`Network.from_sklearn <regionmath.network.Network.from_sklearn>`.
+#: :meth:`Network.from_sklearn <regionmath.network.Network.from_sklearn>` as a function
+#: (the same object: one code path, one docstring, the same warning stack levels)
+from_sklearn = Network.from_sklearn
 
-    Parameters
-    ----------
-    model : sklearn.neural_network.MLPClassifier or MLPRegressor
-        Fitted, with ``activation="relu"`` and at least one hidden layer.
-    {domain_doc}
-
-    Returns
-    -------
-    Network
-
-    Raises
-    ------
-    RegionmathError
-        For another model class, another activation, an unfitted model or no hidden layer.
-    """
-    return Network(**sklearn_layers(model, domain, X, box, stacklevel=4))
-
-
-def from_torch(module, domain=None, X=None, box=None, input_shape=None) -> Network:
-    """Import a PyTorch ``nn.Sequential`` of ``Conv2d``, ``Flatten``, ``Linear`` and ``ReLU``
-    layers: the same as :meth:`Network.from_torch <regionmath.network.Network.from_torch>`
-    (which says what is accepted).
-
-    Parameters
-    ----------
-    module : torch.nn.Sequential
-    {domain_doc}
-    input_shape : (channels, height, width) or None
-        The image shape; needed when the first layer is a ``Conv2d``.
-
-    Returns
-    -------
-    Network
-
-    Raises
-    ------
-    RegionmathError
-        For anything :meth:`Network.from_torch <regionmath.network.Network.from_torch>` refuses.
-    """
-    return Network(**torch_layers(module, domain, X, box, input_shape, stacklevel=4))
-
-
-for _f in (from_sklearn, from_torch):
-    _f.__doc__ = _f.__doc__.replace("{domain_doc}", DOMAIN_DOC)
-del _f
+#: :meth:`Network.from_torch <regionmath.network.Network.from_torch>` as a function
+from_torch = Network.from_torch
