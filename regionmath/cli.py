@@ -781,6 +781,9 @@ def _terminate_like_ctrl_c():
     import signal
     with contextlib.suppress(ValueError, OSError, AttributeError):   # not the main thread; no SIGTERM
         signal.signal(signal.SIGTERM, _raise_interrupt)
+        # a forked worker is stopped by its parent with SIGTERM (estimate's counter, a broken
+        # pool): there it must end the process, as by default, not raise in the worker
+        os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))
 
 
 def main(argv=None):
