@@ -546,10 +546,14 @@ def figure(path, which="digits") -> Path:
                 ax.scatter([r["n1"] + jitter[r["key"]] for r in sel], [r["regions"] for r in sel], marker=marker,
                            s=14, linewidths=0.8, facecolors=colour if done else "none", edgecolors=colour,
                            label=f"{label} ({len(sel)})", zorder=3)
-        full = [r for r in rows if r["regions_mean"] is not None and not r["lower_bound_only"]]
+        # a width's mean only where every one of its nets is counted: the mean of the few that
+        # finished (the smaller ones) would understate the width
+        full = [r for r in rows if r["regions_mean"] is not None and r["counted"] == r["nets"]]
         if full:
-            ax.plot([r["n1"] for r in full], [float(r["regions_mean"]) for r in full], color="tab:blue", lw=0.8,
-                    alpha=0.7, label="mean of a width whose counts all finished")
+            means = {r["n1"]: float(r["regions_mean"]) for r in full}
+            xs = list(range(min(means), max(means) + 1))   # nan breaks the line where a width is missing
+            ax.plot(xs, [means.get(x, np.nan) for x in xs], color="tab:blue", lw=0.8, alpha=0.7,
+                    marker="_", markersize=8, label="mean of a width, every net counted")
         ax.set_yscale("log")
         ax.xaxis.set_major_locator(MultipleLocator(2))
         ax.xaxis.set_minor_locator(MultipleLocator(1))
