@@ -369,6 +369,13 @@ def _folding_pieces_hypotheses(arch, value):
             "where F is constant, and those regions join across folds)"]
 
 
+def _one_layer_asymptotic(var, note):
+    """Phi(n, n0) = Theta(n^n0 / n0!) as the width n of one layer grows (Zaslavsky's growth)."""
+    if var != n:
+        return None
+    return AsymptoticForm("Theta", n ** n0 / sp.factorial(n0), n, constant=sp.Integer(1), fixed=(n0,), note=note)
+
+
 @register
 class Zaslavsky(Bound):
     id = "zaslavsky"
@@ -397,10 +404,7 @@ class Zaslavsky(Bound):
         return _phi_expr(width_symbols(1)[0], n0)
 
     def _asymptotic(self, var):
-        if var != n:
-            return None
-        return AsymptoticForm("Theta", n ** n0 / sp.factorial(n0), n, constant=sp.Integer(1), fixed=(n0,),
-                              note="one layer (L = 1) of width n")
+        return _one_layer_asymptotic(var, "one layer (L = 1) of width n")
 
 
 @register
@@ -426,20 +430,13 @@ class Charisopoulos2018(Bound):
                     "for several layers could not be read"]
         return []
 
-    def _value(self, arch):
-        m = arch.widths[0]
-        return phi(m, arch.n0)          # = min(2^m, Phi(m, n0)) without forming 2^m: Phi(m, n0) <= 2^m
-
-    def _expr(self, arch):
-        # the abstract's min{2^m, Phi(m, n0)} without its redundant first term (Phi(m, n0) <= 2^m),
-        # so that sympy can take it to the limit
-        return _phi_expr(width_symbols(1)[0], n0)
+    # the abstract's min{2^m, Phi(m, n0)} is Phi(m, n0) (Phi(m, n0) <= 2^m): Zaslavsky's value and
+    # expression, without forming 2^m and in a form sympy can take to the limit
+    _value = Zaslavsky._value
+    _expr = Zaslavsky._expr
 
     def _asymptotic(self, var):
-        if var != n:
-            return None
-        return AsymptoticForm("Theta", n ** n0 / sp.factorial(n0), n, constant=sp.Integer(1), fixed=(n0,),
-                              note="one layer (L = 1) of width n: Zaslavsky's growth")
+        return _one_layer_asymptotic(var, "one layer (L = 1) of width n: Zaslavsky's growth")
 
 
 @register
