@@ -17,9 +17,8 @@ B. SCIP's counting mode (``method="milp"``, counts only) against the new enumera
    only, 1 process) on the 8-input (8, 8) net;
 C. 1 vs 2 processes (new code, counts only);
 D. Dask LocalCluster (2 workers, 1 thread each) against the local pool (2 processes);
-E. (C2) 1 vs 2 processes with each pool worker in its own session (``os.setsid``): Linux's
-   scheduler shares a loaded machine fairly between *sessions* (``sched_autogroup``), so
-   without it two workers of one session get the CPU share one process would get.
+(Part E, each pool worker in its own session, is gone: the library's workers call
+``os.setsid`` themselves since round 4, so part C measures it.)
 """
 
 import argparse
@@ -68,15 +67,6 @@ def one(spec):
     net = _net(spec["net"])
     opts = dict(spec.get("options", {}))
     client = cluster = None
-    if opts.pop("setsid", False):
-        # each worker its own session, hence its own scheduler autogroup (bench only: see C2)
-        import regionmath.counting.parallel as par
-        init = par._pool_init
-
-        def own_session_init(*a):
-            os.setsid()
-            init(*a)
-        par._pool_init = own_session_init
     if opts.pop("dask", False):
         from distributed import Client, LocalCluster
         cluster = LocalCluster(n_workers=opts.pop("workers", 2), threads_per_worker=1, processes=True,
@@ -158,12 +148,6 @@ def main():
         for name in nets:
             compare(name, {"net": name, "certify": False, "options": {"jobs": 1}},
                     {"net": name, "certify": False, "options": {"jobs": 2}}, args.repeat, names=("1 process", "2 procs"))
-    if "E" in args.parts:
-        print(f"C2. 1 vs 2 processes, each worker in its own session (autogroup), counts only, load {os.getloadavg()}")
-        for name in nets:
-            compare(name, {"net": name, "certify": False, "options": {"jobs": 1}},
-                    {"net": name, "certify": False, "options": {"jobs": 2, "setsid": True}}, args.repeat,
-                    names=("1 process", "2 procs"))
     if "D" in args.parts:
         print(f"D. Dask LocalCluster (2 workers) vs the local pool (2 processes), counts only, load {os.getloadavg()}")
         for name in nets:
