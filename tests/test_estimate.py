@@ -78,6 +78,52 @@ def test_one_pair_gets_markovs_interval():
     assert wrong <= stats.binom.ppf(0.999, 30, 0.05)
 
 
+def test_depth_limited_walks_estimate_the_first_units_regions():
+    # walks stopped after the first 12 units estimate the regions of those units alone: the
+    # mean of 300 is within 4 standard errors of the certified count of the network cut to
+    # its first 12 units (a second method), which lies below the whole network's count
+    from regionmath.estimate import TreeProber
+    net, exact = calibration_net(2), cached_counts()[2]           # 4 -> (8, 8), 1,075 regions
+    cut = Network([net.weights[0], net.weights[1][:4]], [net.biases[0], net.biases[1][:4]], box=net.box)
+    truth = count_regions(cut).count
+    prober = TreeProber(net, seed=5)
+    x = np.array([prober.walk(units=12) for _ in range(300)])
+    assert prober.reached[1] == 12
+    assert abs(x.mean() - truth) < 4 * x.std(ddof=1) / np.sqrt(len(x))
+    assert truth < exact
+
+
+def test_the_dual_judgement_never_changes_the_tree(monkeypatch):
+    # the smoothed-dual judgement (used on big regions of wide nets) proves sides empty or
+    # finds points; forced on every region of a 60-input net, walks that take the same sides
+    # at the splits give the same estimates as walks deciding every side by the LP (a side
+    # judged empty that is not would change the estimate), and both verdicts occur
+    import regionmath.estimate as estimate
+    from regionmath.estimate import TreeProber
+    rng = np.random.default_rng(11)
+    W1, W2 = rng.normal(0, 0.2, (14, 60)), rng.normal(0, 0.3, (14, 14))
+    net = Network([W1, W2], [rng.uniform(-0.5, 0.5, 14), rng.uniform(-0.5, 0.5, 14)],
+                  box=(np.zeros(60), np.ones(60)))
+    monkeypatch.setattr(estimate, "PREDICT_SIZE", 0)
+    judged, plain = TreeProber(net, seed=1, predict=True), TreeProber(net, seed=1, predict=False)
+    for k in range(15):
+        bits = np.random.default_rng(k).random(net.N)
+        assert judged.walk(bits=bits) == plain.walk(bits=bits)
+    assert judged.judged["empty"] > 0 and judged.judged["point"] > 0
+    assert sum(plain.judged.values()) == 0
+
+
+def test_a_walk_cut_by_the_time_gives_a_lower_estimate():
+    # 784-64-64: one walk takes longer than 0.3 s, so the estimate is the walk cut short, a
+    # lower estimate with Markov's interval up to the proved upper bound given
+    net = _torch_784(64)
+    est = tree_estimate(net, time_limit=0.3, seed=0, upper=10**60)
+    assert est["pairs"] == 0 and "lower estimate" in est["method"]
+    assert 0 < est["depth"] < net.N and est["value"] >= 1
+    lo, hi = est["interval"]
+    assert lo == pytest.approx(0.05 * est["value"]) and hi == 1e60
+
+
 def _calibration_cases(heavy):
     counts = cached_counts()
     ids = sorted(counts) if heavy else sorted(counts)[:10]
