@@ -101,7 +101,7 @@ class _Node:
     kept in numpy and in its own HiGHS model), known interior points ``P``, the layer being
     decided (its pre-activations ``G x + g`` on the region) and the states decided in it."""
 
-    __slots__ = ("h", "M", "q", "rows", "P", "l", "u", "G", "g", "norms", "scale", "states", "Q", "rank", "lam")
+    __slots__ = ("h", "M", "q", "rows", "P", "l", "u", "G", "g", "norms", "scale", "states", "Q", "rank")
 
 
 class TreeProber:
@@ -179,7 +179,6 @@ class TreeProber:
         node = _Node()
         node.h, node.M, node.q, node.rows = h, np.empty((self.N, n0)), np.empty(self.N), 0
         node.Q, node.rank = np.empty((min(self.N, n0), n0)), 0      # orthonormal basis of the rows
-        node.lam = np.zeros(self.N)                     # the last dual multipliers of the rows
         node.P = np.vstack([(self.lo + self.hi) / 2,
                             self.rng.uniform(self.lo, self.hi, size=(self.n_points, n0))])
         node.l, node.u = 0, 0
@@ -342,7 +341,8 @@ class TreeProber:
         ``max s a.x`` over the region is at most ``D(lam) = lam.q + max over the box of
         (s a + M^T lam).x``, a closed form. L-BFGS-B (scipy) minimises ``D`` smoothed by a
         softplus of temperature ``tau`` (each ``(tau, iterations)`` of ``schedule`` in turn,
-        warm-started from the multipliers of the node's last judgement), with every row
+        from zero multipliers: a start from the node's last judgement proved fewer sides
+        empty, 0 against 16 of 25 on one walk), with every row
         asked for a slack of :data:`JUDGE_DEPTH`. That gives
 
         * a bound: ``D(lam) + s cu < 0`` (with the rows as they are) proves the side empty
@@ -364,7 +364,7 @@ class TreeProber:
         M, q = node.M[:r], node.q[:r]
         lo, hi, w = self.lo, self.hi, self.hi - self.lo
         f, deep = s * a, q - JUDGE_DEPTH
-        lam = node.lam[:r]
+        lam = np.zeros(r)           # a cold start proves more than the last judgement's multipliers
         gap = -math.inf
         for tau, iterations in schedule:
             def smoothed(lam):
@@ -375,7 +375,6 @@ class TreeProber:
             fit = minimize(smoothed, lam, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * r,
                            options={"maxiter": iterations})
             lam = np.maximum(fit.x, 0.0)
-            node.lam[:r] = lam
             c = f + M.T @ lam
             if lam @ q + np.maximum(c * lo, c * hi).sum() + s * cu < 0:
                 return "empty", None
