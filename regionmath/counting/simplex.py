@@ -181,15 +181,24 @@ def _solve(A, g, sign, margin, check, feastol, D, basic, where, x, lb, ub, ray, 
         x[basic[i]] = t
     keys = np.empty(N)
     for it in range(max_iter + 1):
-        # the worst violation leaves
-        worst, leave, target = feastol, -1, 0.0
+        # the worst violation relative to its row's norm leaves (dual steepest edge, with the
+        # dictionary row's norm for the norm of B^-1's row)
+        worst, leave, target = 0.0, -1, 0.0
         for i in range(m):
             b = basic[i]
             t = x[b]
-            if t < lb[b] - worst:
-                worst, leave, target = lb[b] - t, i, lb[b]
-            elif t > ub[b] + worst:
-                worst, leave, target = t - ub[b], i, ub[b]
+            if t < lb[b] - feastol:
+                viol, bound = lb[b] - t, lb[b]
+            elif t > ub[b] + feastol:
+                viol, bound = t - ub[b], ub[b]
+            else:
+                continue
+            w = 1.0
+            for v in range(N):
+                d = D[i, v]
+                w += d * d
+            if viol * viol > worst * w:
+                worst, leave, target = viol * viol / w, i, bound
         if leave < 0:
             # a point: check it against the rows themselves, not the dictionary
             for j in range(n):
