@@ -171,14 +171,12 @@ def _solve(A, g, sign, margin, check, feastol, D, basic, where, x, lb, ub, ray, 
             elif x[v] >= ub[v]:
                 x[v] = ub[v]
                 dj[v] = -1.0 - ((v * 2654435761) % 1000003) * 1e-6
-    # basic values from the nonbasic ones (afterwards kept up to date move by move)
+    # basic values from the nonbasic ones (afterwards kept up to date move by move); the
+    # basic columns of D are 0. Sums of hundreds of terms go to BLAS (np.dot): a plain loop
+    # is one dependent addition per term, which cost most of a solve at 784 columns
+    xb = np.dot(D, x)
     for i in range(m):
-        t = 0.0
-        for v in range(N):
-            d = D[i, v]
-            if d != 0.0:
-                t += d * x[v]
-        x[basic[i]] = t
+        x[basic[i]] = xb[i]
     keys = np.empty(N)
     for it in range(max_iter + 1):
         # the worst violation relative to its row's norm leaves (dual steepest edge, with the
@@ -193,10 +191,10 @@ def _solve(A, g, sign, margin, check, feastol, D, basic, where, x, lb, ub, ray, 
                 viol, bound = t - ub[b], ub[b]
             else:
                 continue
-            w = 1.0
-            for v in range(N):
-                d = D[i, v]
-                w += d * d
+            if viol * viol <= worst:    # the norm is at least 1: this row cannot win
+                continue
+            Di = D[i]
+            w = 1.0 + np.dot(Di, Di)
             if viol * viol > worst * w:
                 worst, leave, target = viol * viol / w, i, bound
         if leave < 0:
@@ -209,9 +207,7 @@ def _solve(A, g, sign, margin, check, feastol, D, basic, where, x, lb, ub, ray, 
             for r in range(m):
                 sg = sign[r]
                 if sg != 0.0:
-                    t = g[r]
-                    for j in range(n):
-                        t += A[r, j] * x[j]
+                    t = g[r] + np.dot(A[r], x[:n])
                     if sg * t < check:
                         return FAILED
             return FEASIBLE
@@ -260,11 +256,18 @@ def _solve(A, g, sign, margin, check, feastol, D, basic, where, x, lb, ub, ray, 
             if _filter(ray, sign, Gu, gu, rnorm, rbound, rK):
                 return INFEASIBLE
             return UNPROVED
-        perm = np.argsort(keys[:nc])
+        # the candidates in the order of their ratios: a few are passed before one enters,
+        # so the least is selected afresh each time (sorting all ~800 cost more than the pivot)
         need = abs(delta)
         enter = -1
         for c in range(nc):
-            v = order[perm[c]]
+            k, kmin = c, keys[c]
+            for t in range(c + 1, nc):
+                if keys[t] < kmin:
+                    k, kmin = t, keys[t]
+            v = order[k]
+            order[k], keys[k] = order[c], keys[c]
+            order[c], keys[c] = v, kmin
             d = D[i, v]
             room = ub[v] - x[v] if d * up > 0 else x[v] - lb[v]
             if abs(d) * room >= need or c == nc - 1:
@@ -308,8 +311,9 @@ def _solve(A, g, sign, margin, check, feastol, D, basic, where, x, lb, ub, ray, 
                 continue
             f = D[q, enter]
             if f != 0.0:
+                Dq, Di = D[q], D[i]
                 for v in range(N):
-                    D[q, v] += f * D[i, v]
+                    Dq[v] += f * Di[v]
                 D[q, enter] = 0.0
         basic[i] = enter
         where[enter] = i
