@@ -200,11 +200,9 @@ def _node(units, Q, base, start, R, tol, H, hg, pattern, sign, leaves_p, leaves_
 def _lift(H, hg, x, R, out):
     """``out = [G x + g, x]``: a point's values on every row, then the point (H = [G; I])."""
     n0 = out.shape[0] - R
+    v = np.dot(H[:R], x[:n0])     # BLAS: a plain loop is one dependent addition per term
     for i in range(R):
-        t = hg[i]
-        for j in range(n0):
-            t += H[i, j] * x[j]
-        out[i] = t
+        out[i] = v[i] + hg[i]
     for j in range(n0):
         out[R + j] = x[j]
 
