@@ -200,9 +200,8 @@ def _node(units, Q, base, start, R, tol, H, hg, pattern, sign, leaves_p, leaves_
 def _lift(H, hg, x, R, out):
     """``out = [G x + g, x]``: a point's values on every row, then the point (H = [G; I])."""
     n0 = out.shape[0] - R
-    v = np.dot(H[:R], x[:n0])     # BLAS: a plain loop is one dependent addition per term
     for i in range(R):
-        out[i] = v[i] + hg[i]
+        out[i] = hg[i] + simplex._dot(H[i], x, n0)
     for j in range(n0):
         out[R + j] = x[j]
 

@@ -135,6 +135,22 @@ def _filter(ray, sign, Gu, gu, rnorm, rbound, rK):
     return U + FILTER_SAFETY * (ku / (1.0 - ku)) * M < 0.0
 
 
+def _dot(a, b, n):
+    """``sum_j a_j b_j`` over ``j < n`` in four interleaved partial sums: a plain loop is one
+    dependent addition per term (its latency, not the arithmetic, cost most of a solve at
+    784 columns); no BLAS call, whose threads would compete with the count's processes."""
+    s0 = s1 = s2 = s3 = 0.0
+    k = n - n % 4
+    for j in range(0, k, 4):
+        s0 += a[j] * b[j]
+        s1 += a[j + 1] * b[j + 1]
+        s2 += a[j + 2] * b[j + 2]
+        s3 += a[j + 3] * b[j + 3]
+    for j in range(k, n):
+        s0 += a[j] * b[j]
+    return (s0 + s1) + (s2 + s3)
+
+
 def _solve(A, g, sign, margin, check, feastol, D, basic, where, x, lb, ub, ray, order, max_iter, work,
            Gu, gu, rnorm, rbound, rK):
     """One feasibility LP on the dictionary ``D`` (in place); see the module docstring.
@@ -172,15 +188,13 @@ def _solve(A, g, sign, margin, check, feastol, D, basic, where, x, lb, ub, ray, 
                 x[v] = ub[v]
                 dj[v] = -1.0 - ((v * 2654435761) % 1000003) * 1e-6
     # basic values from the nonbasic ones (afterwards kept up to date move by move); the
-    # basic columns of D are 0. Sums of hundreds of terms go to BLAS (np.dot): a plain loop
-    # is one dependent addition per term, which cost most of a solve at 784 columns
-    xb = np.dot(D, x)
+    # basic columns of D are 0
     for i in range(m):
-        x[basic[i]] = xb[i]
+        x[basic[i]] = _dot(D[i], x, N)
     keys = np.empty(N)
     for it in range(max_iter + 1):
-        # the worst violation relative to its row's norm leaves (dual steepest edge, with the
-        # dictionary row's norm for the norm of B^-1's row)
+        # the worst violation relative to the norm of its row of B^-1 leaves (dual steepest
+        # edge, Forrest and Goldfarb 1992, with weights computed afresh)
         worst, leave, target = 0.0, -1, 0.0
         for i in range(m):
             b = basic[i]
@@ -191,10 +205,13 @@ def _solve(A, g, sign, margin, check, feastol, D, basic, where, x, lb, ub, ray, 
                 viol, bound = t - ub[b], ub[b]
             else:
                 continue
-            if viol * viol <= worst:    # the norm is at least 1: this row cannot win
-                continue
-            Di = D[i]
-            w = 1.0 + np.dot(Di, Di)
+            # the squared norm of row i of B^-1: the rows' activities have unit columns,
+            # so it is read off the dictionary's columns of the nonbasic activities
+            w = 1.0 if b >= n else 1e-12
+            for r in range(m):
+                if where[n + r] < 0:
+                    d = D[i, n + r]
+                    w += d * d
             if viol * viol > worst * w:
                 worst, leave, target = viol * viol / w, i, bound
         if leave < 0:
@@ -207,7 +224,7 @@ def _solve(A, g, sign, margin, check, feastol, D, basic, where, x, lb, ub, ray, 
             for r in range(m):
                 sg = sign[r]
                 if sg != 0.0:
-                    t = g[r] + np.dot(A[r], x[:n])
+                    t = g[r] + _dot(A[r], x, n)
                     if sg * t < check:
                         return FAILED
             return FEASIBLE
@@ -257,7 +274,7 @@ def _solve(A, g, sign, margin, check, feastol, D, basic, where, x, lb, ub, ray, 
                 return INFEASIBLE
             return UNPROVED
         # the candidates in the order of their ratios: a few are passed before one enters,
-        # so the least is selected afresh each time (sorting all ~800 cost more than the pivot)
+        # so the least is selected afresh each time (sorting all ~400 cost more than the pivot)
         need = abs(delta)
         enter = -1
         for c in range(nc):
@@ -360,13 +377,14 @@ def _solve_retry(A, g, sign, margin, check, feastol, D, basic, where, x, lb, ub,
 
 
 if numba is not None:
+    _dot = numba.njit(cache=True, nogil=True)(_dot)
     _filter = numba.njit(cache=True, nogil=True)(_filter)
     _solve = numba.njit(cache=True, nogil=True)(_solve)
     _reset = numba.njit(cache=True, nogil=True)(_reset)
     _solve_retry = numba.njit(cache=True, nogil=True)(_solve_retry)
 
 #: the compiled functions (numba dispatchers when numba imports)
-KERNELS = (_filter, _solve, _reset, _solve_retry)
+KERNELS = (_dot, _filter, _solve, _reset, _solve_retry)
 
 
 class DenseLP:
