@@ -17,6 +17,9 @@ B. SCIP's counting mode (``method="milp"``, counts only) against the new enumera
    only, 1 process) on the 8-input (8, 8) net;
 C. 1 vs 2 processes (new code, counts only);
 D. Dask LocalCluster (2 workers, 1 thread each) against the local pool (2 processes);
+M. 784 inputs (round 5): baseline vs new on ``init784-8x8`` (certified, 1 and 2 processes)
+   and ``regionmath count FILE --jobs 1`` (the CLI, a fresh process each) on the MNIST net
+   ``serra2018_mnist/n1_05_seed0.npz`` (784-5-17, trained on the 5,000-image subset);
 (Part E, each pool worker in its own session, is gone: the library's workers call
 ``os.setsid`` themselves since round 4, so part C measures it.)
 """
@@ -37,6 +40,7 @@ NETS = {
     "random8-8x8": ("random", 8, (8, 8)),
     "digits-8x14-seed2": ("file", os.path.join(DIGITS, "n1_08_seed2.npz")),
     "digits-11x11-seed2": ("file", os.path.join(DIGITS, "n1_11_seed2.npz")),
+    "mnist-5x17-seed0": ("file", os.path.join(DIGITS + "_mnist", "n1_05_seed0.npz")),
     # 784 inputs in [0, 1]^784, PyTorch's default initialisation (uniform +-1/sqrt(fan_in)), seed 0
     "init784-8x8": ("init784", (8, 8)),
 }
@@ -90,6 +94,18 @@ def run(spec, baseline=None):
     env = dict(os.environ)
     if baseline:
         env["PYTHONPATH"] = baseline
+    if spec.get("cli"):    # `regionmath count FILE --json --quiet ...` as a user runs it
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "regionmath", "count", NETS[spec["net"]][1], "--json", "--quiet",
+                              *spec["cli"]], env=env, capture_output=True, text=True, check=True,
+                             cwd=baseline or ROOT)   # `-m` puts the working directory first on sys.path
+        wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        doc = json.loads(out.stdout)
+        return {"count": int(doc["count"]), "complete": doc.get("complete"), "certified": doc.get("certified"),
+                "wall": wall, "cpu": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
+                "lps": doc.get("lps"), "patterns_hash": 0}
     out = subprocess.run([sys.executable, os.path.abspath(__file__), "--one", json.dumps(spec)], env=env,
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -138,6 +154,15 @@ def main():
             for name in nets:
                 spec = {"net": name, "options": {"jobs": jobs}}
                 compare(name, spec, spec, args.repeat, base_a=args.baseline)
+    if "M" in args.parts and "init784-8x8" in nets:
+        for jobs in (int(j) for j in args.jobs.split(",")):
+            print(f"M. baseline vs new at 784 inputs, count_regions (certified), jobs={jobs}, load {os.getloadavg()}")
+            spec = {"net": "init784-8x8", "options": {"jobs": jobs}}
+            compare("init784-8x8", spec, spec, args.repeat, base_a=args.baseline)
+    if "M" in args.parts and "mnist-5x17-seed0" in nets:
+        print(f"M. baseline vs new, regionmath count FILE --jobs 1 (CLI), load {os.getloadavg()}", flush=True)
+        spec = {"net": "mnist-5x17-seed0", "cli": ["--jobs", "1"]}
+        compare("mnist-5x17-seed0", spec, spec, args.repeat, base_a=args.baseline)
     if "B" in args.parts:
         print(f"B. SCIP counting mode vs the new enumerator (counts only, 1 process), load {os.getloadavg()}")
         compare("random8-8x8", {"net": "random8-8x8", "method": "milp", "certify": False},

@@ -174,6 +174,29 @@ def test_two_processes_find_the_same_regions(monkeypatch):
     assert patterns_of(two) == patterns_of(one)
 
 
+def test_the_search_runs_blas_on_one_thread(monkeypatch):
+    """OpenBLAS's idle threads spun in every worker of a count (40% of the CPU at 784 inputs
+    with 2 processes): the search runs BLAS on one thread (forked workers inherit it, and
+    their initializer sets it again), and the caller's setting is back afterwards."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from regionmath.counting import parallel
+
+    def blas_threads():
+        return {i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"}
+    seen = []
+    run = parallel.run_enumeration
+
+    def spy_run(*args, **kwargs):
+        seen.append(blas_threads())
+        return run(*args, **kwargs)
+    monkeypatch.setattr(parallel, "run_enumeration", spy_run)
+    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads()
+        count_enumerate(MID, jobs=1)
+        assert blas_threads() == before
+    assert seen == [{1}]
+
+
 def test_dask_local_cluster_same_count():
     distributed = pytest.importorskip("distributed")
     one = count_enumerate(MID, jobs=1)

@@ -201,10 +201,7 @@ def _lift(H, hg, x, R, out):
     """``out = [G x + g, x]``: a point's values on every row, then the point (H = [G; I])."""
     n0 = out.shape[0] - R
     for i in range(R):
-        t = hg[i]
-        for j in range(n0):
-            t += H[i, j] * x[j]
-        out[i] = t
+        out[i] = hg[i] + simplex._dot(H[i], x, n0)
     for j in range(n0):
         out[R + j] = x[j]
 

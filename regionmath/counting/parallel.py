@@ -65,11 +65,22 @@ def _enumerator(key, network, unbounded, min_margin, deadline=None):
     return cached[1]
 
 
+def one_blas_thread():
+    """A context in which BLAS (numpy's matrix products) runs on one thread. The search's
+    products are small (a few points times a layer's rows), and OpenBLAS's idle threads spin:
+    at 784 inputs with 2 processes they took 40% of the CPU (bench/bench_speed.md, round 5)."""
+    from threadpoolctl import threadpool_limits
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def subtree_task(key, network, unbounded, min_margin, root, deadline, collect):
     """Count one subtree (a root of :meth:`Enumerator.split`). Returns
     ``(root decisions, count, complete, patterns, witnesses, lps, why incomplete or None)``."""
     enum = _enumerator(key, network, unbounded, min_margin, deadline)
-    return _serial(enum, root, deadline, collect, _STOP_EVENT)
+    if network is None:     # a local pool's worker: BLAS is limited for its whole life
+        return _serial(enum, root, deadline, collect, _STOP_EVENT)
+    with one_blas_thread():     # a Dask worker
+        return _serial(enum, root, deadline, collect, _STOP_EVENT)
 
 
 def _pool_init(key, network, unbounded, min_margin, stop_event):
@@ -84,6 +95,7 @@ def _pool_init(key, network, unbounded, min_margin, stop_event):
     except (AttributeError, OSError):  # pragma: no cover - not POSIX, or already a leader
         pass
     _STOP_EVENT = stop_event
+    one_blas_thread()     # for the worker's life (a forked worker inherits the parent's limit too)
     _enumerator(key, network, unbounded, min_margin)
 
 
@@ -248,9 +260,10 @@ def count_enumerate(network, time_limit=None, definition="interior", progress=No
         raise RegionmathError(f"jobs must be a positive integer, got {jobs!r}")
     if split_depth is not None and (not isinstance(split_depth, int) or not 0 <= split_depth <= network.N):
         raise RegionmathError(f"split_depth must be an integer between 0 and {network.N}, got {split_depth!r}")
-    return run_enumeration(network, time_limit=time_limit, progress=progress, jobs=jobs, client=client,
-                           checkpoint=checkpoint, unbounded=unbounded, min_margin=float(min_margin),
-                           collect=collect, split_depth=split_depth)
+    with one_blas_thread():
+        return run_enumeration(network, time_limit=time_limit, progress=progress, jobs=jobs, client=client,
+                               checkpoint=checkpoint, unbounded=unbounded, min_margin=float(min_margin),
+                               collect=collect, split_depth=split_depth)
 
 
 def run_enumeration(network, time_limit=None, progress=None, jobs=None, client=None, checkpoint=None,
