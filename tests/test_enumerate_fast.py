@@ -78,10 +78,11 @@ def _certificate_holds(A, g, sign, ray):
     return U < 0
 
 
-@pytest.mark.parametrize("n,m,degenerate", [(2, 6, False), (8, 16, False), (64, 22, False), (3, 9, True),
-                                            (8, 18, True)])
-def test_dense_lp_agrees_with_highs(n, m, degenerate):
-    rng = np.random.default_rng(1000 * n + m)
+def _kernel_against_highs(rng, n, m, degenerate, trials, away=0.0):
+    """``trials`` warm solves of the dense kernel on random sign patterns of a random LP
+    (``away``: the share of half-spaces turned away from the centre, so some regions are
+    empty). Every point is checked against the rows and the box, every infeasibility
+    certificate exactly and against HiGHS. Returns the count of each status."""
     margin = 1e-7
     A, g = _lp(rng, n, m, degenerate)
     rows = (A, g, np.ones(m), np.abs(A).sum(axis=1) + np.abs(g), np.zeros(m))
@@ -89,12 +90,13 @@ def test_dense_lp_agrees_with_highs(n, m, degenerate):
     lp.A[:], lp.g[:] = A, g
     lp.reset()
     seen = {s: 0 for s in (simplex.FEASIBLE, simplex.INFEASIBLE, simplex.FAILED, simplex.UNPROVED)}
-    for trial in range(150):
+    for trial in range(trials):
         sign = np.zeros(m)
         on = rng.choice(m, int(rng.integers(1, m + 1)), replace=False)
         sign[on] = rng.choice([-1.0, 1.0], len(on))
-        away = on[rng.random(len(on)) < 0.7]     # half-spaces away from the centre: some regions empty
-        sign[away] = np.where(g[away] > 0, -1.0, 1.0)
+        if away:
+            turned = on[rng.random(len(on)) < away]
+            sign[turned] = np.where(g[turned] > 0, -1.0, 1.0)
         status = lp.solve(sign, margin)        # warm: the dictionary of the previous trial
         seen[status] += 1
         if status == simplex.FEASIBLE:
@@ -105,6 +107,13 @@ def test_dense_lp_agrees_with_highs(n, m, degenerate):
             assert np.all(lp.ray * sign >= 0) and np.all(lp.ray[sign == 0] == 0)
             assert _certificate_holds(A, g, sign, lp.ray)
             assert not _highs_feasible(A, g, sign, margin)
+    return seen
+
+
+@pytest.mark.parametrize("n,m,degenerate", [(2, 6, False), (8, 16, False), (64, 22, False), (3, 9, True),
+                                            (8, 18, True)])
+def test_dense_lp_agrees_with_highs(n, m, degenerate):
+    seen = _kernel_against_highs(np.random.default_rng(1000 * n + m), n, m, degenerate, 150, away=0.7)
     assert seen[simplex.FEASIBLE] and seen[simplex.INFEASIBLE]
     # a failure only costs a HiGHS solve, but the kernel must decide almost everything
     assert seen[simplex.FAILED] + seen[simplex.UNPROVED] <= 15
@@ -248,28 +257,7 @@ def test_dense_lp_at_784_box_columns_agrees_with_highs_and_rarely_fails():
     enter past its box, cycle and fail on ~40% of them (4,077 of 10,044 on init784-8x8, then
     HiGHS at ~17 ms each). Every verdict here is checked against HiGHS, every point against the
     rows, every certificate exactly; at most 2 of 120 may fail (the old kernel: ~40)."""
-    rng = np.random.default_rng(784)
-    m, n, margin = 16, 784, 1e-7
-    A, g = _lp(rng, n, m, False)
-    rows = (A, g, np.ones(m), np.abs(A).sum(axis=1) + np.abs(g), np.zeros(m))
-    lp = simplex.DenseLP(m, n, rows=rows)
-    lp.A[:], lp.g[:] = A, g
-    lp.reset()
-    seen = {s: 0 for s in (simplex.FEASIBLE, simplex.INFEASIBLE, simplex.FAILED, simplex.UNPROVED)}
-    for trial in range(120):
-        sign = np.zeros(m)
-        on = rng.choice(m, int(rng.integers(1, m + 1)), replace=False)
-        sign[on] = rng.choice([-1.0, 1.0], len(on))
-        status = lp.solve(sign, margin)
-        seen[status] += 1
-        if status == simplex.FEASIBLE:
-            u = lp.x[:n]
-            assert np.all(np.abs(u) <= 1)
-            assert np.all(sign[on] * (A[on] @ u + g[on]) >= 0.9 * margin)
-        elif status == simplex.INFEASIBLE:
-            assert np.all(lp.ray * sign >= 0) and np.all(lp.ray[sign == 0] == 0)
-            assert _certificate_holds(A, g, sign, lp.ray)
-            assert not _highs_feasible(A, g, sign, margin)
+    seen = _kernel_against_highs(np.random.default_rng(784), 784, 16, False, 120)
     assert seen[simplex.FEASIBLE] >= 20 and seen[simplex.INFEASIBLE] >= 20
     assert seen[simplex.FAILED] + seen[simplex.UNPROVED] <= 2
 
