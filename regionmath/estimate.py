@@ -610,7 +610,7 @@ class TreeProber:
             self._take(node, a, cu, side, Ppos if side else Pneg)
             if node.P is None:
                 return 0.0
-            self.reached = (float(splits), sum(self.widths[:node.l]) + node.u)
+            self.reached = (float(splits), int(self._offsets[node.l]) + node.u)
 
 
 class _Deadline(Exception):
@@ -879,18 +879,10 @@ def tree_estimate(network, time_limit=None, pairs=None, confidence=0.95, seed=No
     """
     if time_limit is None and pairs is None:
         raise RegionmathError("tree_estimate needs a time limit or a number of pairs")
-    with _one_blas_thread():   # the probes' small products lose to thread start-up
+    from .counting.parallel import one_blas_thread
+    with one_blas_thread():   # the probes' small products lose to thread start-up
         return _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, progress, stop,
                               min_pairs, hard_limit)
-
-
-def _one_blas_thread():
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - optional: only speed depends on it
-        import contextlib
-        return contextlib.nullcontext()
-    return threadpool_limits(1)
 
 
 def _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, progress, stop, min_pairs=0,
@@ -935,11 +927,8 @@ def _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, p
         # too few samples for the t or log-normal interval: Markov's inequality on the mean
         # of the walks (see the docstring), which holds for any network
         walks = 2 * n if n else 1
-        mean = float(np.mean(means)) if n else float(single)
-        out["value"] = max(mean, to_float(lower))
-        lo = max((1.0 - confidence) * mean, to_float(lower))
-        hi = math.inf if upper is None else to_float(upper)
-        out["interval"] = [lo, max(hi, lo)]
+        out["value"], out["interval"] = _markov(float(np.mean(means)) if n else float(single), confidence, lower,
+                                                upper)
         out["walks"] = walks
         out["method"] = (f"Knuth 1975 tree probes ({walks} walk{'s' if walks > 1 else ''}, {prober.lp_count} LPs); "
                          f"interval: Markov's inequality (lower end {1 - confidence:g} times the estimate), upper "
@@ -951,11 +940,7 @@ def _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, p
         # interior, and each holds a region of the network: its mean is at most the count
         # (for a depth fixed in advance; here the time chose it, as for a walk's end above)
         log2_value, depth = partial
-        value = max(2.0 ** min(log2_value, 1023.0), to_float(lower))
-        out["value"] = value
-        lo = max((1.0 - confidence) * value, to_float(lower))
-        hi = math.inf if upper is None else to_float(upper)
-        out["interval"] = [lo, max(hi, lo)]
+        out["value"], out["interval"] = _markov(2.0 ** min(log2_value, 1023.0), confidence, lower, upper)
         out["walks"] = 0
         out["depth"] = depth
         out["method"] = (f"a lower estimate: one Knuth 1975 walk cut by the time after {depth} of {network.N} units "
@@ -977,6 +962,17 @@ def _tree_estimate(network, time_limit, pairs, confidence, seed, lower, upper, p
             out["value"] = min(out["value"], to_float(upper))
         out["interval"] = [lo, max(hi, lo)]
     return out
+
+
+def _markov(x, confidence, lower, upper):
+    """The value and Markov interval of a non-negative estimate ``x`` whose mean is at most the
+    count: ``(1 - confidence) x`` exceeds the count with probability at most ``1 - confidence``;
+    the upper end is the proved bound ``upper`` (infinite without one); both at least
+    ``lower``, the certified count."""
+    value = max(x, to_float(lower))
+    lo = max((1.0 - confidence) * x, to_float(lower))
+    hi = math.inf if upper is None else to_float(upper)
+    return value, [lo, max(hi, lo)]
 
 
 def _interval(x, confidence):

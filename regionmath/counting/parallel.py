@@ -76,10 +76,10 @@ def one_blas_thread():
 def subtree_task(key, network, unbounded, min_margin, root, deadline, collect):
     """Count one subtree (a root of :meth:`Enumerator.split`). Returns
     ``(root decisions, count, complete, patterns, witnesses, lps, why incomplete or None)``."""
+    import contextlib
     enum = _enumerator(key, network, unbounded, min_margin, deadline)
-    if network is None:     # a local pool's worker: BLAS is limited for its whole life
-        return _serial(enum, root, deadline, collect, _STOP_EVENT)
-    with one_blas_thread():     # a Dask worker
+    # a local pool's worker (no network sent) has BLAS limited for its whole life; a Dask worker not
+    with contextlib.nullcontext() if network is None else one_blas_thread():
         return _serial(enum, root, deadline, collect, _STOP_EVENT)
 
 
