@@ -291,3 +291,45 @@ def test_a_784_input_count_needs_no_highs_fallback(monkeypatch):
         mp.setattr(simplex, "available", lambda: False)
         slow = count_regions(net, method="enumerate", jobs=1)
     assert slow.complete and _patterns(fast) == _patterns(slow)
+
+
+def test_kernel_cache_follows_the_kernels_it_calls(tmp_path):
+    """numba keys a cached kernel on its own file; a kernel compiled into another (simplex's
+    into the last-layer search) must not be run stale when only its own file changes
+    (simplex.tie_cache). Two throw-away modules, two processes: the second must see the edit."""
+    import subprocess
+
+    (tmp_path / "callee.py").write_text("import numba\n\n@numba.njit(cache=True)\ndef f():\n    return 1\n")
+    (tmp_path / "caller.py").write_text(
+        "import numba\nfrom callee import f\nfrom regionmath.counting import simplex\n\n"
+        "def g():\n    return f() + 1\n\n\ng = numba.njit(cache=True)(g)\n"
+        "assert simplex.tie_cache((g,), (f,))\n")
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(simplex.__file__))))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), repo]),
+               NUMBA_CACHE_DIR=str(tmp_path / "cache"))
+
+    def run():
+        out = subprocess.run([sys.executable, "-c", "import caller; print(caller.g())"], env=env, cwd=tmp_path,
+                             capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, out.stderr
+        return int(out.stdout.split()[-1])
+
+    assert run() == 2
+    (tmp_path / "callee.py").write_text("import numba\n\n@numba.njit(cache=True)\ndef f():\n    return 55\n")
+    assert run() == 56      # without the tie numba loads g's cached code and prints 2
+
+
+def test_compiled_on_disk_wants_a_fresh_index(tmp_path):
+    """An index written for other sources (an older simplex.py) does not count as compiled:
+    the first count would compile for 15-50 s, so a short one must not plan on the kernel."""
+    from numba.core.caching import IndexDataCacheFile
+
+    class Fake:   # the attributes compiled_on_disk reads of a numba dispatcher
+        def __init__(self, stamp):
+            self._cache = type("C", (), {})()
+            self._cache._cache_file = IndexDataCacheFile(str(tmp_path), "k", stamp)
+
+    Fake(("old", 1))._cache._cache_file._save_index({"sig": "k.1.nbc"})
+    assert simplex.compiled_on_disk([Fake(("old", 1))])
+    assert not simplex.compiled_on_disk([Fake(("new", 1))])
+    assert not simplex.compiled_on_disk([Fake(("old", 1)), Fake(("old", 1)), type("D", (), {})()])

@@ -236,6 +236,8 @@ if numba is not None:
     _lift = numba.njit(cache=True, nogil=True)(_lift)
     _leaf = numba.njit(cache=True, nogil=True)(_leaf)
     _node = numba.njit(cache=True)(_node)   # objmode reads the clock: no nogil
+    # _node compiles the simplex kernels into itself: its cache must follow simplex.py too
+    simplex.tie_cache((_lift, _leaf, _node), simplex.KERNELS)
 
 #: every compiled function the last-layer search runs
 KERNELS = simplex.KERNELS + (_lift, _leaf, _node)

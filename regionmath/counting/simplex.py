@@ -69,8 +69,6 @@ References
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
 from . import tolerances as tol
@@ -80,7 +78,7 @@ try:
 except ImportError:  # pragma: no cover - numba is a dependency; without it the enumerator uses HiGHS only
     numba = None
 
-__all__ = ["FEASIBLE", "INFEASIBLE", "FAILED", "DenseLP", "available", "compiled_on_disk", "KERNELS"]
+__all__ = ["FEASIBLE", "INFEASIBLE", "FAILED", "DenseLP", "available", "compiled_on_disk", "tie_cache", "KERNELS"]
 
 #: statuses: a point; empty, proved by the float filter; failed (ask HiGHS); a ray the filter
 #: does not prove (ask HiGHS, whose ray goes the exact way)
@@ -94,14 +92,34 @@ def available() -> bool:
 
 
 def compiled_on_disk(dispatchers=None) -> bool:
-    """True when numba's disk cache holds every kernel in ``dispatchers`` (default
-    :data:`KERNELS`): loading them then takes about a second, compiling them afresh 15-50 s."""
+    """True when numba's disk cache holds a fresh copy of every kernel in ``dispatchers``
+    (default :data:`KERNELS`): loading them then takes about a second, compiling them afresh
+    15-50 s. An index another numba version or an older source wrote is not fresh."""
     if numba is None:
         return False
     try:
-        return all(os.path.exists(d._cache._cache_file._index_path) for d in (dispatchers or KERNELS))
-    except AttributeError:   # numba's private cache layout moved: assume a compile is due
+        return all(bool(d._cache._cache_file._load_index()) for d in (dispatchers or KERNELS))
+    except (AttributeError, OSError, ValueError, EOFError):   # numba's private layout moved: a compile is due
         return False
+
+
+def tie_cache(dispatchers, sources) -> bool:
+    """Make numba's disk cache of ``dispatchers`` go stale when the kernels in ``sources``
+    change, not only when the dispatchers' own file does.
+
+    numba keys a cached kernel on its own source file; kernels it calls from another file are
+    compiled into it, so editing only that file would keep running the old code (numba issue
+    #6845). The cache's source stamp becomes the pair (own stamp, stamps of ``sources``).
+    Returns False when numba's private cache layout moved (the cache is then left as numba
+    keeps it)."""
+    try:
+        extra = tuple(d._cache._impl.locator.get_source_stamp() for d in sources)
+        for d in dispatchers:
+            cf = d._cache._cache_file
+            cf._source_stamp = (cf._source_stamp, extra)
+    except AttributeError:
+        return False
+    return True
 
 
 def _filter(ray, sign, Gu, gu, rnorm, rbound, rK):
