@@ -706,7 +706,7 @@ def _serra_counts_summary(exp, which, nets) -> str:
     text = (f"{len(done)} of {len(nets)} networks counted to the end (every region's witness certified in exact "
             f"arithmetic: {sum(bool(r['certified']) for r in done)})")
     if done:
-        text += f", the largest {max(r['regions'] for r in done)} regions"
+        text += f", the largest {max(r['regions'] for r in done):,} regions"
     text += (f"; {len(lower)} counts stopped before the end and are lower bounds (shown with >=)"
              + (f"; {uncounted} not counted" if uncounted else "")
              + f". Which ones: the table {exp}-nets.")
@@ -765,8 +765,9 @@ _SERRA_MNIST = ("MNIST as in Serra et al. 2018 (784 inputs, regions in [0,1]^784
                 "the paper used MNIST's 60,000 and 10,000), 50 epochs of Adam (scikit-learn MLPClassifier), weights "
                 "rounded to float32 (the float32 network is the one evaluated and counted); 10 networks per width. "
                 "Counted by exact enumeration as far as the time allowed: one process per count at the lowest CPU "
-                "priority on a shared two-core machine, a limit of 300 s per network (recorded per count in "
-                "serra2018_mnist_counts.json), smallest networks first.")
+                "priority on a shared two-core machine, smallest networks first; a count stopped by its time "
+                "limit resumes from its checkpoint on the next pass (each count's limit per pass and total time "
+                "are recorded in serra2018_mnist_counts.json).")
 
 
 @table("serra2018-experiment")

@@ -333,3 +333,41 @@ def test_compiled_on_disk_wants_a_fresh_index(tmp_path):
     assert simplex.compiled_on_disk([Fake(("old", 1))])
     assert not simplex.compiled_on_disk([Fake(("new", 1))])
     assert not simplex.compiled_on_disk([Fake(("old", 1)), Fake(("old", 1)), type("D", (), {})()])
+
+
+def test_compiled_layer_entry_matches_the_numpy_path():
+    """layerentry.enter_relu gives what Enumerator._enter_layer's numpy path gives: the same
+    one-signed units, cuts and options, the same rows to rounding; where a row needs exact
+    arithmetic (an identically zero unit) it declines and the numpy path decides."""
+    from regionmath.counting import enumerate as en
+
+    rng = np.random.default_rng(11)
+    rows = ("_Gu", "_gu", "_rmag", "_cmag", "_rK", "_rnorm", "_rbound", "_G", "_g")
+    declined = 0
+    for trial in range(40):
+        n0, widths = int(rng.integers(1, 6)), [int(w) for w in rng.integers(1, 7, size=int(rng.integers(2, 4)))]
+        sizes = [n0] + widths
+        W = [rng.normal(size=(widths[i], sizes[i])) * 10.0 ** rng.integers(-3, 4) for i in range(len(widths))]
+        b = [rng.normal(size=w) * 2 for w in widths]
+        if trial % 4 == 0:
+            W[1][0], b[1][0] = 0.0, 0.0      # an identically zero unit: decided exactly
+        net = Network(W, b, box=([-1.0] * n0, [float(rng.integers(1, 4))] * n0))
+        fast, slow = en.Enumerator(net), en.Enumerator(net)
+        assert fast._klp is not None
+        slow._enter_relu_compiled = lambda l: None
+        for l in range(len(widths)):
+            if l:
+                start = fast.layer_start[l - 1]
+                for u in range(widths[l - 1]):
+                    fast.pattern[start + u] = slow.pattern[start + u] = int(rng.integers(2))
+            declined += fast._enter_relu_compiled(l) is None
+            assert fast._enter_layer(l) == slow._enter_layer(l)
+            assert fast.entry_fixed[l] == slow.entry_fixed[l] and fast.hard[l] == slow.hard[l]
+            assert fast.layers[l][4] == slow.layers[l][4]
+            assert np.array_equal(fast._cuts[l], slow._cuts[l])
+            for name in rows:
+                np.testing.assert_allclose(getattr(fast, name), getattr(slow, name), rtol=1e-12, atol=0)
+            cut = fast.row_base[l] + fast._cuts[l]
+            np.testing.assert_allclose(fast._row_on[cut], slow._row_on[cut], rtol=1e-12, atol=1e-15)
+        assert fast.stats["exact_rows"] == slow.stats["exact_rows"]
+    assert declined >= 10

@@ -128,7 +128,7 @@ class _SolverFailure(_Stop):
     """HiGHS could not decide an LP twice (warm, then cold): stop this subtree, incomplete."""
 
 
-simplex = lastlayer = None   # the numba kernel modules, imported when a count wants them
+simplex = lastlayer = layerentry = None   # the numba kernel modules, imported when a count wants them
 
 
 def _load_kernels(network) -> bool:
@@ -136,13 +136,14 @@ def _load_kernels(network) -> bool:
     numba takes about 0.35 s and loading the kernels about a second: a network with fewer
     than :data:`~regionmath.counting.tolerances.KERNEL_MIN_UNITS` units has at most 2^N
     regions and so about N 2^N LPs, which HiGHS solves in less time."""
-    global simplex, lastlayer
+    global simplex, lastlayer, layerentry
     if network.N < tol.KERNEL_MIN_UNITS:
         return False
     if simplex is None:
         from . import lastlayer as _lastlayer
+        from . import layerentry as _layerentry
         from . import simplex as _simplex
-        simplex, lastlayer = _simplex, _lastlayer
+        simplex, lastlayer, layerentry = _simplex, _lastlayer, _layerentry
     return simplex.available()
 
 
@@ -151,7 +152,7 @@ def _kernel_affordable(deadline):
     the numba kernels: always when numba's disk cache holds them, else only with
     :data:`~regionmath.counting.tolerances.KERNEL_COMPILE_SECONDS` to spare (a first count
     after installing compiles them; a short one runs on HiGHS instead)."""
-    if simplex.compiled_on_disk(lastlayer.KERNELS):
+    if simplex.compiled_on_disk(lastlayer.KERNELS + layerentry.KERNELS):
         return True
     return deadline is None or deadline - time.time() > tol.KERNEL_COMPILE_SECONDS
 
@@ -303,6 +304,13 @@ class Enumerator:
                 and _kernel_affordable(self._kernel_deadline)):
             self._klp = simplex.DenseLP(self.n_rows, n0, A=self._G, g=self._g,
                                         rows=(self._Gu, self._gu, self._rnorm, self._rbound, self._rK))
+            # what the compiled layer entry (layerentry.enter_relu) reads and writes
+            self._Wc = [np.ascontiguousarray(W) for W in self.W]
+            self._absW = [np.abs(W) for W in self._Wc]
+            self._bc = [np.ascontiguousarray(b) for b in self.b]
+            self._absb = [np.abs(b) for b in self._bc]
+            self._entry_rows = (self._Gu, self._gu, self._rmag, self._cmag, self._rK, self._rnorm, self._rbound,
+                                self._row_on, self._G, self._g, self._hs_sign)
 
     def _set_rows(self, rows, on):
         """Switch signed rows ``(row, +-1)`` on (``s (a.x + c) >= min_margin``) or off."""
@@ -403,6 +411,10 @@ class Enumerator:
     def _enter_layer(self, l):
         """Compute layer ``l``'s affine constraints on the current region, the options of each
         unit, and load the coefficients into the layer's LP rows."""
+        if self._klp is not None:
+            rem = self._enter_relu_compiled(l)
+            if rem is not None:
+                return rem
         if l > 0:
             self.maps[l] = self._next_map(l - 1)
             self.mags[l] = self._next_map(l - 1, mags=True)
@@ -514,7 +526,43 @@ class Enumerator:
                 for q, (ci, sg) in enumerate(cons or ()):
                     idx[u * K + j, q], sgn[u * K + j, q] = ci, sg
         self.layers[l] = (Az, cz, Gh, gh, options, idx, sgn, mAz, mcz)
-        # units with one possible option and nothing to check are decided on the whole domain
+        return self._entry_units(l, options)
+
+    def _enter_relu_compiled(self, l):
+        """:meth:`_enter_layer` for a ReLU layer, its arithmetic in one compiled call
+        (:func:`regionmath.counting.layerentry.enter_relu`, the same formulas); None when a row
+        needs exact arithmetic, which the numpy path gives."""
+        if l > 0:
+            self.rounds[l] = self.rounds[l - 1] + self.W[l - 1].shape[1] + 3
+            prev = self.layers[l - 1]
+            A, c, mA, mc = prev[0], prev[1], prev[7], prev[8]
+            start = self.layer_start[l - 1]
+            on = np.array(self.pattern[start:start + self.widths[l - 1]], dtype=np.int8)
+        else:
+            (A, c), (mA, mc) = self.maps[0], self.mags[0]
+            on = np.ones(self.n0, dtype=np.int8)
+        for m in range(max(l, 1), self.L + 1):   # the exact maps of this path from layer l on
+            self._exact_maps[m] = None
+        K = self.rounds[l] + self.W[l].shape[1] + 3
+        gam = tol.FILTER_SAFETY * tol.rounding_gamma(K + self.n0 + 4)
+        out = layerentry.enter_relu(self._Wc[l], self._bc[l], self._absW[l], self._absb[l], A, c, mA, mc, on, gam,
+                                    tol.FILTER_TINY, not self.unbounded, self.min_margin, self.row_base[l], K,
+                                    self._entry_rows)
+        if out is None:
+            return None
+        Az, cz, mAz, mcz, Gh, gh, state = out
+        self.hard[l] = False
+        self._cuts[l] = np.flatnonzero(state == 2)
+        self._hs_stale.add(l)
+        self._klp.reset()
+        options = [[[(u, -1)], [(u, 1)]] if s == 2 else [None, []] if s == 1 else [[], None]
+                   for u, s in enumerate(state.tolist())]
+        self.layers[l] = (Az, cz, Gh, gh, options, None, None, mAz, mcz)   # relu reads no idx, sgn
+        return self._entry_units(l, options)
+
+    def _entry_units(self, l, options):
+        """The units of layer ``l`` left undecided on entry, as ``(unit, live options)``; a
+        unit with one possible option and nothing to check is decided on the whole domain."""
         rem = []
         start = self.layer_start[l]
         fixed_at_entry = self.entry_fixed[l] = {}
@@ -1028,6 +1076,9 @@ class Enumerator:
         so that a count never loads them half-way (where a Ctrl-C could meet numba's loader)."""
         sign = np.zeros(self.n_rows)
         self._klp.solve(sign, self.min_margin)
+        z1, z2 = np.zeros(1), np.zeros((1, 1))
+        layerentry.enter_relu(z2, z1, z2, z1, z2, z1, z2, z1, np.ones(1, dtype=np.int8), 0.0, 0.0, True, 0.0, 0, 0,
+                              (z2, z1, z1, z1, z1, z1, z1, np.zeros((1, 2)), z2, z1, z1))
         lastlayer.search(np.zeros(0, dtype=np.int64), np.zeros((1, self.n_rows + self.n0)), 0, 0, self.n_rows,
                          self.point_margin, self._H, self._hg, np.zeros(self.N, dtype=np.int64), sign,
                          self._buf_p, self._buf_x, None, self._klp, self.min_margin)
