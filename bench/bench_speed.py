@@ -40,6 +40,9 @@ NETS = {
     "random8-8x8": ("random", 8, (8, 8)),
     "digits-8x14-seed2": ("file", os.path.join(DIGITS, "n1_08_seed2.npz")),
     "digits-11x11-seed2": ("file", os.path.join(DIGITS, "n1_11_seed2.npz")),
+    # a wide first layer and a narrow last one: the search enters layer 2 at every first-layer region
+    "digits-16x6-seed4": ("file", os.path.join(DIGITS, "n1_16_seed4.npz")),
+    "digits-20x2-seed2": ("file", os.path.join(DIGITS, "n1_20_seed2.npz")),
     "mnist-5x17-seed0": ("file", os.path.join(DIGITS + "_mnist", "n1_05_seed0.npz")),
     # 784 inputs in [0, 1]^784, PyTorch's default initialisation (uniform +-1/sqrt(fan_in)), seed 0
     "init784-8x8": ("init784", (8, 8)),

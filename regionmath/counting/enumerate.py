@@ -29,7 +29,9 @@ states (relu: off/on; maxout: which piece is largest) meet the region's interior
 
 Inside the last layer of a ReLU network (where almost every node of the search lies) the
 same search runs compiled (:mod:`regionmath.counting.lastlayer`); it gives a subtree back to
-this module whenever a branch needs more than the kernel's filtered certificate.
+this module whenever a branch needs more than the kernel's filtered certificate. Entering a
+ReLU layer at a region (its rows, their rounding bounds, the units one-signed on the box) is
+one compiled call too (:mod:`regionmath.counting.layerentry`).
 
 A unit with one state left takes it for the whole subtree (tested as high in the tree as
 possible, so its LP is paid once); the first unit with two or more states splits the

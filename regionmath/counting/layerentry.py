@@ -13,6 +13,28 @@ It decides nothing the numpy code would not: the formulas are the same (a sum in
 order keeps Higham's bound, which holds for every order), and a row that the float data
 cannot tell from zero (the numpy code's ``maybe_zero``, decided in exact arithmetic) makes it
 return ``False`` before it writes anything, so that the caller takes the numpy path.
+
+Examples
+--------
+A first layer on the box ``u in [-1, 1]`` (the identity map before it): ``u + 1/2`` cuts the
+box, ``u - 3`` is negative on all of it, ``u/2 + 2`` positive.
+
+>>> import numpy as np
+>>> W, b = np.array([[1.0], [1.0], [0.5]]), np.array([0.5, -3.0, 2.0])
+>>> rows = tuple(np.zeros(s) for s in ((3, 1), 3, 3, 3, 3, 3, 3, (3, 2), (3, 1), 3, 3))
+>>> out = enter_relu(W, b, abs(W), abs(b), np.eye(1), np.zeros(1), np.eye(1), np.zeros(1),
+...                  np.ones(1, dtype=np.int8), 1e-15, 1e-300, True, 1e-7, 0, 5, rows)
+>>> out[-1]                       # state: 2 a cut, -1 negative, 1 positive on the box
+array([ 2, -1,  1])
+>>> rows[7][0]                    # the cut's LP bounds: Gh u >= -gh + margin (on), <= -gh - margin (off)
+array([-0.4999999, -0.5000001])
+
+A unit the float data cannot tell from zero is left to exact arithmetic:
+
+>>> enter_relu(np.zeros((1, 1)), np.ones(1), np.zeros((1, 1)), np.ones(1), np.eye(1), np.zeros(1),
+...            np.eye(1), np.zeros(1), np.ones(1, dtype=np.int8), 1e-15, 1e-300, True, 1e-7, 0, 5,
+...            rows) is None
+True
 """
 
 from __future__ import annotations
