@@ -707,9 +707,12 @@ def _serra_counts_summary(exp, which, nets) -> str:
             f"arithmetic: {sum(bool(r['certified']) for r in done)})")
     if done:
         text += f", the largest {max(r['regions'] for r in done):,} regions"
-    text += (f"; {len(lower)} counts stopped before the end and are lower bounds (shown with >=)"
-             + (f"; {uncounted} not counted" if uncounted else "")
-             + f". Which ones: the table {exp}-nets.")
+    if lower or uncounted:
+        text += (f"; {len(lower)} counts stopped before the end and are lower bounds (shown with >=)"
+                 + (f"; {uncounted} not counted" if uncounted else "")
+                 + f". Which ones: the table {exp}-nets.")
+    else:
+        text += f"; none stopped before the end (each count: the table {exp}-nets)."
     return text
 
 

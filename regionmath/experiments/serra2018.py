@@ -572,7 +572,8 @@ def figure(path, which="digits") -> Path:
             bx.scatter(r["regions"], r["train_error"], color=colour, marker="x" if complete else "+", s=18,
                        linewidths=1)
         bx.set_xscale("log")
-        bx.set_xlabel("activation regions (open o and +: unfinished count, a lower bound)")
+        bx.set_xlabel("activation regions" + ("" if all(r["complete"] for r in counted)
+                                               else " (open o and +: unfinished count, a lower bound)"))
         bx.set_ylabel("error rate (o: test, x: train)")
         bx.set_ylim(bottom=0)
         bx.set_title("(b) Error against regions, one mark per network", fontsize=9)
