@@ -707,12 +707,17 @@ def _serra_counts_summary(exp, which, nets) -> str:
             f"arithmetic: {sum(bool(r['certified']) for r in done)})")
     if done:
         text += f", the largest {max(r['regions'] for r in done):,} regions"
+    text += "; " + (f"{len(lower)} counts stopped before the end and are lower bounds (shown with >=)" if lower
+                    else "none stopped before the end")
     if lower or uncounted:
-        text += (f"; {len(lower)} counts stopped before the end and are lower bounds (shown with >=)"
-                 + (f"; {uncounted} not counted" if uncounted else "")
-                 + f". Which ones: the table {exp}-nets.")
+        widths = sorted({r["n1"] for r in nets})
+        whole = next((i for i, n1 in enumerate(widths) if not all(r["complete"] for r in nets if r["n1"] == n1)),
+                     len(widths))
+        text += ((f"; {uncounted} not counted" if uncounted else "")
+                 + (f"; every network of widths n1 = {widths[0]}-{widths[whole - 1]} counted to the end" if whole
+                    else "") + f". Which ones: the table {exp}-nets.")
     else:
-        text += f"; none stopped before the end (each count: the table {exp}-nets)."
+        text += f" (each count: the table {exp}-nets)."
     return text
 
 
