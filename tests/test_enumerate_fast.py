@@ -354,13 +354,19 @@ def test_compiled_layer_entry_matches_the_numpy_path():
         net = Network(W, b, box=([-1.0] * n0, [float(rng.integers(1, 4))] * n0))
         fast, slow = en.Enumerator(net), en.Enumerator(net)
         assert fast._klp is not None
-        slow._enter_relu_compiled = lambda l: None
+        slow._enter_relu_compiled = lambda l, K: None
+        declines = []
+
+        def spy(l, K, real=fast._enter_relu_compiled, declines=declines):
+            out = real(l, K)
+            declines.append(out is None)
+            return out
+        fast._enter_relu_compiled = spy
         for l in range(len(widths)):
             if l:
                 start = fast.layer_start[l - 1]
                 for u in range(widths[l - 1]):
                     fast.pattern[start + u] = slow.pattern[start + u] = int(rng.integers(2))
-            declined += fast._enter_relu_compiled(l) is None
             assert fast._enter_layer(l) == slow._enter_layer(l)
             assert fast.entry_fixed[l] == slow.entry_fixed[l] and fast.hard[l] == slow.hard[l]
             assert fast.layers[l][4] == slow.layers[l][4]
@@ -370,4 +376,6 @@ def test_compiled_layer_entry_matches_the_numpy_path():
             cut = fast.row_base[l] + fast._cuts[l]
             np.testing.assert_allclose(fast._row_on[cut], slow._row_on[cut], rtol=1e-12, atol=1e-15)
         assert fast.stats["exact_rows"] == slow.stats["exact_rows"]
+        assert len(declines) == len(widths)     # the compiled entry was asked at every layer
+        declined += sum(declines)
     assert declined >= 10

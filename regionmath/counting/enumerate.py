@@ -413,16 +413,19 @@ class Enumerator:
     def _enter_layer(self, l):
         """Compute layer ``l``'s affine constraints on the current region, the options of each
         unit, and load the coefficients into the layer's LP rows."""
+        if l > 0:
+            self.rounds[l] = self.rounds[l - 1] + self.W[l - 1].shape[1] + 3
+        for m in range(max(l, 1), self.L + 1):   # the exact maps of this path from layer l on
+            self._exact_maps[m] = None
+        # roundings on every path into a row of the layer (a maxout difference adds one)
+        K = self.rounds[l] + self.W[l].shape[1] + 3
         if self._klp is not None:
-            rem = self._enter_relu_compiled(l)
+            rem = self._enter_relu_compiled(l, K)
             if rem is not None:
                 return rem
         if l > 0:
             self.maps[l] = self._next_map(l - 1)
             self.mags[l] = self._next_map(l - 1, mags=True)
-            self.rounds[l] = self.rounds[l - 1] + self.W[l - 1].shape[1] + 3
-        for m in range(max(l, 1), self.L + 1):   # the exact maps of this path from layer l on
-            self._exact_maps[m] = None
         A, c = self.maps[l]
         mA, mc = self.mags[l]
         W, b = self.W[l], self.b[l]
@@ -432,7 +435,6 @@ class Enumerator:
         # Sec. 3.5), K roundings on every path; the exact rows are those of the exact weights
         mAz, mcz = absW @ mA, absW @ mc + np.abs(b)
         mG, mg = mAz, mcz
-        K = self.rounds[l] + W.shape[1] + 3
         n = self.widths[l]
         if self.relu:
             G, g = Az, cz
@@ -442,7 +444,7 @@ class Enumerator:
             J = np.array([u * k + m for u in range(n) for j, m in self.pairs])
             G, g, mG, mg, K = Az[I] - Az[J], cz[I] - cz[J], mG[I] + mG[J], mg[I] + mg[J], K + 1
         rmag = mG.sum(axis=1)
-        gam = tol.FILTER_SAFETY * tol.rounding_gamma(K + self.n0 + 4)
+        gam = self._row_gamma(K)
         l1 = np.abs(G).sum(axis=1)
         err = gam * (rmag + mg)       # bounds |exact - float| of the row's value on the box
         norms = np.linalg.norm(G, axis=1)
@@ -530,12 +532,16 @@ class Enumerator:
         self.layers[l] = (Az, cz, Gh, gh, options, idx, sgn, mAz, mcz)
         return self._entry_units(l, options)
 
-    def _enter_relu_compiled(self, l):
-        """:meth:`_enter_layer` for a ReLU layer, its arithmetic in one compiled call
-        (:func:`regionmath.counting.layerentry.enter_relu`, the same formulas); None when a row
-        needs exact arithmetic, which the numpy path gives."""
+    def _row_gamma(self, K):
+        """The float filter's relative error bound for a row of ``K`` roundings per path (and
+        the ``n0 + 4`` of evaluating it on the box)."""
+        return tol.FILTER_SAFETY * tol.rounding_gamma(K + self.n0 + 4)
+
+    def _enter_relu_compiled(self, l, K):
+        """:meth:`_enter_layer` for a ReLU layer (``K`` roundings per row), its arithmetic in
+        one compiled call (:func:`regionmath.counting.layerentry.enter_relu`, the same
+        formulas); None when a row needs exact arithmetic, which the numpy path gives."""
         if l > 0:
-            self.rounds[l] = self.rounds[l - 1] + self.W[l - 1].shape[1] + 3
             prev = self.layers[l - 1]
             A, c, mA, mc = prev[0], prev[1], prev[7], prev[8]
             start = self.layer_start[l - 1]
@@ -543,13 +549,9 @@ class Enumerator:
         else:
             (A, c), (mA, mc) = self.maps[0], self.mags[0]
             on = np.ones(self.n0, dtype=np.int8)
-        for m in range(max(l, 1), self.L + 1):   # the exact maps of this path from layer l on
-            self._exact_maps[m] = None
-        K = self.rounds[l] + self.W[l].shape[1] + 3
-        gam = tol.FILTER_SAFETY * tol.rounding_gamma(K + self.n0 + 4)
-        out = layerentry.enter_relu(self._Wc[l], self._bc[l], self._absW[l], self._absb[l], A, c, mA, mc, on, gam,
-                                    tol.FILTER_TINY, not self.unbounded, self.min_margin, self.row_base[l], K,
-                                    self._entry_rows)
+        out = layerentry.enter_relu(self._Wc[l], self._bc[l], self._absW[l], self._absb[l], A, c, mA, mc, on,
+                                    self._row_gamma(K), tol.FILTER_TINY, not self.unbounded, self.min_margin,
+                                    self.row_base[l], K, self._entry_rows)
         if out is None:
             return None
         Az, cz, mAz, mcz, Gh, gh, state = out
